@@ -1,0 +1,39 @@
+"""Start Django on a fresh database for a benchmark: a new SQLite file in a temporary
+directory, or — when DATABASE_URL points at PostgreSQL — a fresh `test_…` database that is
+dropped at the end."""
+
+from __future__ import annotations
+
+import atexit
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup() -> str:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renda.settings")
+    os.environ.setdefault("RENDA_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+    tmp = tempfile.mkdtemp(prefix="renda-bench-")
+    os.environ["RENDA_DATA_DIR"] = tmp
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        old_name = connection.settings_dict["NAME"]
+        connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        atexit.register(connection.creation.destroy_test_db, old_name, verbosity=0)
+        where = "PostgreSQL"
+    else:
+        call_command("migrate", verbosity=0)
+        where = f"SQLite file in {tmp}"
+    return f"{where}; Python {platform.python_version()} on {platform.machine()}, " \
+           f"{os.cpu_count()} CPUs"

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from .models import Notification
+from .perms import Perm, has_perm_anywhere
+
+
+def renda(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def unread() -> int:
+        return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+    return {
+        "unread_count": unread,
+        "nav": {
+            "deputies": has_perm_anywhere(user, Perm.DEPUTIES_VIEW),
+            "orgs": has_perm_anywhere(user, Perm.ORGS_VIEW),
+            "import": has_perm_anywhere(user, Perm.DEPUTIES_IMPORT),
+            "users": has_perm_anywhere(user, Perm.USERS_MANAGE)
+            or has_perm_anywhere(user, Perm.ROLES_ASSIGN),
+            "security": has_perm_anywhere(user, Perm.SECURITY_MANAGE),
+            "audit": has_perm_anywhere(user, Perm.AUDIT_READ),
+        },
+    }

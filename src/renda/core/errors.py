@@ -1,0 +1,19 @@
+"""Domain errors: raised by actions, shown to users in Chinese by views and the API."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the change. ``message`` is shown to the user as is."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class IllegalTransition(DomainError):
+    def __init__(self, label: str, current: str, target: str) -> None:
+        super().__init__(f"{label}当前为“{current}”，不能变为“{target}”。")
+        self.current = current
+        self.target = target

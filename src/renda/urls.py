@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from renda.api.api import api
+from renda.core import views as core_views
+
+urlpatterns = [
+    path("", include("renda.core.urls")),
+    path("deputies/", include("renda.deputies.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+
+handler403 = "renda.core.views.error_403"
+handler404 = "renda.core.views.error_404"
