@@ -30,6 +30,7 @@ from .schemas import (
     DeputyPage,
     Error,
     MeOut,
+    PasswordIn,
     TokenIn,
     TokenOut,
 )
@@ -52,7 +53,7 @@ def _error(request: HttpRequest, status: int, detail: str,
 
 
 FIELD_LABELS = {"login": "用户名或手机号", "password": "密码", "page": "页码",
-                "page_size": "每页条数"}
+                "page_size": "每页条数", "old_password": "原密码", "new_password": "新密码"}
 
 
 @api.exception_handler(ValidationError)
@@ -142,6 +143,15 @@ def revoke_token(request: HttpRequest) -> Any:
 
 
 # --- me and congresses ----------------------------------------------------------------------
+
+
+@api.post("/me/password", response={204: None, 400: Error, 422: Error}, tags=["me"],
+          summary="修改本人密码（首次登录须先调用）")
+def change_password(request: HttpRequest, payload: PasswordIn) -> Any:
+    from renda.core.actions import change_password as do_change
+
+    do_change(request.user, payload.old_password, payload.new_password, request=request)
+    return 204, None
 
 
 @api.get("/me", response=MeOut, tags=["me"], summary="当前用户与角色")

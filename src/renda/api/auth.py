@@ -24,6 +24,9 @@ class TokenAuth(HttpBearer):
         now = timezone.now()
         if not record.is_valid(now):
             return None
+        if record.user.must_change_password and request.path != PASSWORD_PATH:
+            # Imported or reset accounts must set their own password first, as in the browser.
+            return None
         if record.last_used_at is None or now - record.last_used_at > timedelta(minutes=5):
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         request.user = record.user
@@ -31,10 +34,14 @@ class TokenAuth(HttpBearer):
         return record.user
 
 
+PASSWORD_PATH = "/api/v1/me/password"  # noqa: S105
+
+
 class ActiveSessionAuth(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
-        if user is not None and getattr(user, "must_change_password", False):
+        if (user is not None and getattr(user, "must_change_password", False)
+                and request.path != PASSWORD_PATH):
             return None
         return user
 

@@ -20,6 +20,11 @@ class TokenIn(Schema):
     password: str = Field(..., min_length=1, max_length=200)
 
 
+class PasswordIn(Schema):
+    old_password: str = Field(..., min_length=1, max_length=200)
+    new_password: str = Field(..., min_length=1, max_length=200)
+
+
 class TokenOut(Schema):
     token: str
     token_type: str = "Bearer"  # noqa: S105

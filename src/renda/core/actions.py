@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -198,10 +198,13 @@ def revoke_role(actor: User, assignment: RoleAssignment, *, request: Any = None)
     _require(actor, Perm.ROLES_ASSIGN, assignment.congress)
     if assignment.user_id == actor.pk:
         raise DomainError("不能撤销自己的角色。")
-    if assignment.end_date is not None and assignment.end_date < timezone.localdate():
+    today = timezone.localdate()
+    if assignment.end_date is not None and assignment.end_date < today:
         raise DomainError("该角色已经结束。")
     with transaction.atomic():
-        RoleAssignment.objects.filter(pk=assignment.pk).update(end_date=timezone.localdate())
+        # end_date is the last day the role is held; a revocation takes effect at once.
+        RoleAssignment.objects.filter(pk=assignment.pk).update(
+            end_date=today - timedelta(days=1))
         audit.record("role.revoked", actor=actor, congress=assignment.congress_id,
                      obj=assignment, request=request, summary={
                          "user": assignment.user.username, "role": assignment.role})
@@ -218,9 +221,9 @@ def update_security_policy(actor: User, congress: Congress, *, max_failed_logins
     if not 0 <= idle_minutes <= 480:
         raise DomainError("空闲超时应在 0 到 480 分钟之间（0 为默认值）。", field="idle_minutes")
     with transaction.atomic():
-        policy = SecurityPolicy.objects.select_for_update().order_by("id").first()
+        policy = SecurityPolicy.objects.select_for_update().filter(congress=congress).first()
         if policy is None:
-            policy = SecurityPolicy()
+            policy = SecurityPolicy(congress=congress)
         before = {"max_failed_logins": policy.max_failed_logins,
                   "lockout_minutes": policy.lockout_minutes, "idle_minutes": policy.idle_minutes}
         policy.max_failed_logins = max_failed_logins
@@ -241,9 +244,13 @@ def issue_initial_passwords(actor: User, congress: Congress, users: list[User], 
     from django.contrib.auth.hashers import make_password
 
     _require(actor, Perm.USERS_MANAGE, congress)
+    ours = set(users_of(congress).filter(pk__in=[u.pk for u in users])
+               .values_list("pk", flat=True))
     issued: list[tuple[User, str]] = []
     with transaction.atomic():
         for user in users:
+            if user.pk not in ours:
+                continue
             if user.last_login is not None or not user.is_active:
                 continue
             password = generate_initial_password()

@@ -38,6 +38,9 @@ class UsernameOrPhoneBackend(ModelBackend):
         now = timezone.now()
         if user.is_locked(now):
             raise AccountLocked(user.locked_until)
+        if not user.is_active:
+            # A deactivated account is refused without counting towards a lock-out.
+            return None
         if user.check_password(password) and self.user_can_authenticate(user):
             if user.failed_logins or user.locked_until:
                 User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)
@@ -47,7 +50,7 @@ class UsernameOrPhoneBackend(ModelBackend):
 
 
 def register_failure(user: User, request: Any = None) -> None:
-    policy = SecurityPolicy.current()
+    policy = SecurityPolicy.for_congress(user.congress_id)
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
         user.refresh_from_db(fields=["failed_logins", "locked_until"])

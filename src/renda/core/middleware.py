@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -27,13 +28,15 @@ class IdleTimeoutMiddleware:
         if user is not None and user.is_authenticated and hasattr(request, "session"):
             now = time.time()
             last_seen = request.session.get(LAST_SEEN_KEY)
-            idle_seconds = SecurityPolicy.current().effective_idle_minutes * 60
+            idle_seconds = SecurityPolicy.for_congress(
+                user.congress_id).effective_idle_minutes * 60
             if last_seen is not None and now - last_seen > idle_seconds:
                 logout(request)
                 messages.info(request, "长时间未操作，已自动退出，请重新登录。")
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                return redirect(f"{reverse('core:login')}?next={request.path}")
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse('core:login')}?{query}")
             # Writing on every request would touch the session table each time; once a
             # minute is precise enough for a 30-minute timeout.
             if last_seen is None or now - last_seen > 60:

@@ -297,8 +297,12 @@ class RoleAssignment(models.Model):
 
 
 class SecurityPolicy(models.Model):
-    """Run-time security settings, changed only by the security administrator (安全管理员)."""
+    """Run-time security settings of one congress's accounts, changed only by that congress's
+    security administrator (安全管理员). Accounts without a congress use the defaults."""
 
+    # CASCADE: a policy has no meaning without its congress.
+    congress = models.OneToOneField(Congress, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="security_policy")
     max_failed_logins = models.PositiveSmallIntegerField("连续失败锁定次数", default=5)
     lockout_minutes = models.PositiveSmallIntegerField("锁定时长（分钟）", default=15)
     idle_minutes = models.PositiveSmallIntegerField("空闲超时（分钟）", default=0,
@@ -312,9 +316,10 @@ class SecurityPolicy(models.Model):
         return f"锁定 {self.max_failed_logins} 次/{self.lockout_minutes} 分钟"
 
     @classmethod
-    def current(cls) -> SecurityPolicy:
-        policy = cls.objects.order_by("id").first()
-        return policy or cls()
+    def for_congress(cls, congress_id: int | None) -> SecurityPolicy:
+        """The congress's policy, or the defaults when it has none."""
+        policy = cls.objects.filter(congress_id=congress_id).first() if congress_id else None
+        return policy or cls(congress_id=congress_id)
 
     @property
     def effective_idle_minutes(self) -> int:

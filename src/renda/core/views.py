@@ -9,6 +9,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -194,7 +195,7 @@ def users(request: HttpRequest) -> HttpResponse:
     try:
         congress = pick_congress(request.user, Perm.USERS_MANAGE, request.GET.get("congress"))
         can_manage = True
-    except Exception:
+    except PermissionDenied:
         congress = pick_congress(request.user, Perm.ROLES_ASSIGN, request.GET.get("congress"))
         can_manage = False
     from .perms import has_perm
@@ -313,7 +314,7 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def security(request: HttpRequest) -> HttpResponse:
     congress = pick_congress(request.user, Perm.SECURITY_MANAGE, request.GET.get("congress")
                              or request.POST.get("congress"))
-    policy = SecurityPolicy.current()
+    policy = SecurityPolicy.for_congress(congress.pk)
     form = SecurityPolicyForm(request.POST or None, initial={
         "max_failed_logins": policy.max_failed_logins,
         "lockout_minutes": policy.lockout_minutes, "idle_minutes": policy.idle_minutes})
