@@ -18,9 +18,9 @@ from renda.core.models import User
 from renda.core.perms import Perm, has_perm
 from renda.core.xlsx import xlsx_response
 
-from . import queries, roster
-from .forms import RosterUploadForm
-from .models import RosterImport
+from . import actions, queries, roster
+from .forms import EndMandateForm, RosterUploadForm
+from .models import Mandate, MandateStatus, RosterImport
 from .tasks import run_roster_import
 
 PAGE_SIZE = 30
@@ -49,11 +49,35 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def deputy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deputy, mandates = queries.get_deputy_for(request.user, pk)
+    for m in mandates:
+        m.can_end = m.status == MandateStatus.ACTIVE and has_perm(
+            request.user, Perm.DEPUTIES_MANAGE, m.congress_id)
     return render(request, "deputies/detail.html", {
         "deputy": deputy, "mandates": mandates,
         "can_contact": queries.can_view_contact(request.user, mandates),
         "is_self": deputy.user_id == request.user.pk,
+        "end_form": EndMandateForm(initial={"end_date": timezone.localdate()}),
     })
+
+
+@login_required
+@require_POST
+def mandate_end(request: HttpRequest, pk: int) -> HttpResponse:
+    mandate = get_object_or_404(Mandate.objects.select_related("deputy"), pk=pk,
+                                congress_id__in=request.user.congress_ids())
+    form = EndMandateForm(request.POST)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{errs[0]}" if label else errs[0])
+    else:
+        try:
+            actions.end_mandate(request.user, mandate, request=request, **form.cleaned_data)
+        except DomainError as err:
+            messages.error(request, err.message)
+        else:
+            messages.success(request, f"已终止{mandate.deputy.name}的代表资格。")
+    return redirect("deputies:detail", pk=mandate.deputy_id)
 
 
 @login_required
