@@ -206,3 +206,17 @@ def test_cli_refuses_a_bad_file_and_imports_nothing(roster_setup, tmp_path):
 def test_cli_unknown_congress(roster_setup, tmp_path):
     with pytest.raises(CommandError, match="没有 ID 为 999"):
         call_command("import_deputies", str(tmp_path / "x.xlsx"), congress=999)
+
+
+def test_deputies_who_already_have_accounts_get_the_deputy_role_in_a_new_congress(
+        roster_setup):
+    from tests.conftest import make_congress
+
+    county = make_congress("示例市北岭县人民代表大会", "330103", level="county",
+                           parent=roster_setup)
+    import_roster(roster_file([person()]), roster_setup, None)
+    result = import_roster(roster_file([person(代表团="", 代表小组="")]), county, None)
+    assert result.imported
+    account = Deputy.objects.get().user
+    assert RoleAssignment.objects.filter(user=account, congress=county,
+                                         role=Role.DEPUTY).exists()

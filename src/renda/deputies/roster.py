@@ -474,6 +474,7 @@ def _ensure_accounts(people: dict[str, Deputy], congress: Congress,
     staff hand out first passwords, which must be changed at first sign-in."""
     without = [d for d in people.values() if d.user_id is None]
     if not without:
+        _grant_deputy_roles(congress, [d.user_id for d in people.values() if d.user_id])
         return
     by_phone: dict[str, User] = {}
     for chunk in _chunks([d.phone for d in without], 900):
