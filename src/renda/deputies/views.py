@@ -143,13 +143,13 @@ def initial_passwords(request: HttpRequest) -> HttpResponse:
                  .select_related("deputy").order_by("full_name"))
     if not users:
         messages.info(request, "没有尚未登录的代表账号。")
-        return redirect("deputies:import")
+        return redirect(f"/users/?congress={congress.pk}")
     try:
         issued = core_actions.issue_initial_passwords(request.user, congress, users,
                                                       request=request)
     except DomainError as err:
         messages.error(request, err.message)
-        return redirect("deputies:import")
+        return redirect(f"/users/?congress={congress.pk}")
     from openpyxl import Workbook
 
     wb = Workbook()
