@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "ninja",
     "renda.core",
     "renda.deputies",
+    "renda.suggestions",
     "renda.api",
 ]
 

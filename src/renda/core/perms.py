@@ -25,18 +25,34 @@ class Perm(StrEnum):
     ROLES_ASSIGN = "roles.assign"
     SECURITY_MANAGE = "security.manage"
     AUDIT_READ = "audit.read"
+    SUGGESTIONS_WRITE = "suggestions.write"        # a deputy writes and evaluates
+    SUGGESTIONS_VIEW_ALL = "suggestions.view_all"  # every registered suggestion
+    SUGGESTIONS_REVIEW = "suggestions.review"      # return, register, merge
+    SUGGESTIONS_ASSIGN = "suggestions.assign"      # assign, decide extensions, adjustments
+    SUGGESTIONS_SUPERVISE = "suggestions.supervise"
+    SUGGESTIONS_PUBLISH = "suggestions.publish"
+    SUGGESTIONS_HANDLE = "suggestions.handle"      # a unit handles its own assignments
+    SUGGESTIONS_FOLLOW = "suggestions.follow"      # a committee follows its fields
+    SUGGESTIONS_EXPORT = "suggestions.export"
+    SUGGESTIONS_FIGURES = "suggestions.figures"
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.STAFF: frozenset({
         Perm.DEPUTIES_VIEW, Perm.DEPUTIES_VIEW_CONTACT, Perm.DEPUTIES_MANAGE,
         Perm.DEPUTIES_IMPORT, Perm.DEPUTIES_EXPORT, Perm.ORGS_VIEW,
+        Perm.SUGGESTIONS_VIEW_ALL, Perm.SUGGESTIONS_REVIEW, Perm.SUGGESTIONS_ASSIGN,
+        Perm.SUGGESTIONS_SUPERVISE, Perm.SUGGESTIONS_PUBLISH, Perm.SUGGESTIONS_EXPORT,
+        Perm.SUGGESTIONS_FIGURES,
     }),
-    Role.LEADER: frozenset({Perm.DEPUTIES_VIEW, Perm.DEPUTIES_EXPORT, Perm.ORGS_VIEW}),
-    Role.COMMITTEE: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW}),
-    Role.UNIT: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW}),
+    Role.LEADER: frozenset({Perm.DEPUTIES_VIEW, Perm.DEPUTIES_EXPORT, Perm.ORGS_VIEW,
+                            Perm.SUGGESTIONS_VIEW_ALL, Perm.SUGGESTIONS_EXPORT,
+                            Perm.SUGGESTIONS_FIGURES}),
+    Role.COMMITTEE: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_FOLLOW,
+                               Perm.SUGGESTIONS_FIGURES}),
+    Role.UNIT: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_HANDLE}),
     Role.STATION_KEEPER: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW}),
-    Role.DEPUTY: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW}),
+    Role.DEPUTY: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_WRITE}),
     Role.SYSADMIN: frozenset({Perm.USERS_MANAGE, Perm.CONFIG_MANAGE, Perm.ORGS_VIEW}),
     Role.SECADMIN: frozenset({Perm.ROLES_ASSIGN, Perm.SECURITY_MANAGE}),
     Role.AUDITOR: frozenset({Perm.AUDIT_READ}),
