@@ -257,7 +257,7 @@ def save_draft(actor: User, congress: Congress, data: DraftData, *,
                 raise DomainError("只有领衔代表才能修改这件建议。")
             if s.status not in states.EDITABLE_STATES:
                 raise DomainError(f"建议已{s.get_status_display()}，不能再修改。")
-        if s.attachments.count() + len(files) > MAX_ATTACHMENTS:
+        if (s.attachments.count() if s.pk else 0) + len(files) > MAX_ATTACHMENTS:
             raise DomainError(f"附件最多{MAX_ATTACHMENTS}个。", field="files")
         s.title, s.problem, s.analysis, s.measures = title, problem, analysis, measures
         s.category = category
