@@ -6,6 +6,7 @@ from renda.core import views as core_views
 urlpatterns = [
     path("", include("renda.core.urls")),
     path("deputies/", include("renda.deputies.urls")),
+    path("suggestions/", include("renda.suggestions.urls")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -26,5 +26,9 @@ def renda(request: HttpRequest) -> dict[str, Any]:
             or has_perm_anywhere(user, Perm.ROLES_ASSIGN),
             "security": has_perm_anywhere(user, Perm.SECURITY_MANAGE),
             "audit": has_perm_anywhere(user, Perm.AUDIT_READ),
+            "my_suggestions": has_perm_anywhere(user, Perm.SUGGESTIONS_WRITE),
+            "suggestions": has_perm_anywhere(user, Perm.SUGGESTIONS_VIEW_ALL),
+            "inbox": has_perm_anywhere(user, Perm.SUGGESTIONS_HANDLE),
+            "figures": has_perm_anywhere(user, Perm.SUGGESTIONS_FIGURES),
         },
     }

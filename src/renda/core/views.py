@@ -117,6 +117,9 @@ def home(request: HttpRequest) -> HttpResponse:
     from renda.deputies.queries import home_cards
 
     cards.extend(home_cards(user, role_set))
+    from renda.suggestions.queries import home_cards as suggestion_cards
+
+    cards.extend(suggestion_cards(user, role_set))
     if Role.SYSADMIN in role_set:
         pending = User.objects.filter(congress_id__in=user.congress_ids(),
                                       must_change_password=True, is_active=True).count()

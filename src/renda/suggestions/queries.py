@@ -161,3 +161,73 @@ def deputy_suggestions(deputy_id: int) -> QuerySet[Suggestion]:
 
 def answering_assignments(s: Suggestion) -> QuerySet[Assignment]:
     return s.assignments.filter(kind__in=[AssignmentKind.LEAD, AssignmentKind.SEPARATE])
+
+
+def home_cards(user: Any, roles: set[str]) -> list[dict[str, Any]]:
+    """What needs the user now, for the home page."""
+    from renda.core.models import Role
+    from renda.core.perms import Perm, congresses_with
+
+    from .models import AdjustmentRequest, Extension, RequestStatus
+
+    cards: list[dict[str, Any]] = []
+    today = timezone.localdate()
+    if Role.DEPUTY in roles:
+        from renda.deputies.models import Deputy
+
+        deputy = Deputy.objects.filter(user=user).first()
+        if deputy is not None:
+            mine = Suggestion.objects.filter(lead_deputy=deputy)
+            to_rate = mine.filter(status=Status.REPLIED).count()
+            returned = mine.filter(status=Status.RETURNED).count()
+            invited = Suggestion.objects.filter(cosigners__deputy=deputy,
+                                                cosigners__status="invited").count()
+            cards.append({"title": "待我评价的答复", "value": to_rate, "unit": "件",
+                          "url": "suggestions:my", "action": "去评价", "hot": bool(to_rate)})
+            if returned or invited:
+                cards.append({"title": "退回修改 / 邀请附议", "value": returned + invited,
+                              "unit": "件", "url": "suggestions:my", "action": "去处理",
+                              "hot": True})
+            cards.append({"title": "写一件建议", "value": mine.count(), "unit": "件已写",
+                          "url": "suggestions:new", "action": "写建议"})
+    staff_ids = congresses_with(user, Perm.SUGGESTIONS_REVIEW)
+    if staff_ids:
+        review = Suggestion.objects.filter(
+            congress_id__in=staff_ids, status__in=[Status.SUBMITTED, Status.UNDER_REVIEW]).count()
+        requests = (Extension.objects.filter(assignment__suggestion__congress_id__in=staff_ids,
+                                             status=RequestStatus.PENDING).count()
+                    + AdjustmentRequest.objects.filter(
+                        assignment__suggestion__congress_id__in=staff_ids,
+                        status=RequestStatus.PENDING).count())
+        to_assign = Suggestion.objects.filter(
+            congress_id__in=staff_ids, status__in=[Status.REGISTERED, Status.REASSIGNED]).count()
+        cards += [
+            {"title": "待审核建议", "value": review, "unit": "件", "url": "suggestions:review",
+             "action": "去审核", "hot": bool(review)},
+            {"title": "待交办建议", "value": to_assign, "unit": "件", "url": "suggestions:list",
+             "action": "去交办", "hot": bool(to_assign)},
+            {"title": "延期/调整申请", "value": requests, "unit": "件",
+             "url": "suggestions:requests", "action": "去审批", "hot": bool(requests)},
+        ]
+    view_ids = congresses_with(user, Perm.SUGGESTIONS_VIEW_ALL)
+    if view_ids:
+        overdue = Assignment.objects.filter(suggestion__congress_id__in=view_ids,
+                                            status__in=OPEN_ASSIGNMENT,
+                                            due_date__lt=today).count()
+        cards.append({"title": "超期未答复", "value": overdue, "unit": "项交办",
+                      "url": "suggestions:list", "action": "查看", "hot": bool(overdue)})
+    mine_units = unit_ids(user)
+    if mine_units:
+        open_qs = Assignment.objects.filter(unit_id__in=mine_units, status__in=OPEN_ASSIGNMENT)
+        pending = open_qs.filter(status="pending").count()
+        overdue = open_qs.filter(due_date__lt=today).count()
+        soon = open_qs.filter(due_date__gte=today, due_date__lte=today + timedelta(days=15)).count()
+        cards += [
+            {"title": "待签收", "value": pending, "unit": "件", "url": "suggestions:inbox",
+             "action": "去签收", "hot": bool(pending)},
+            {"title": "已超期", "value": overdue, "unit": "件", "url": "suggestions:inbox",
+             "action": "去办理", "hot": bool(overdue)},
+            {"title": "15天内到期", "value": soon, "unit": "件", "url": "suggestions:inbox",
+             "action": "去办理"},
+        ]
+    return cards
