@@ -9,7 +9,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 class EndMandateForm(forms.Form):
     reason = forms.ChoiceField(label="终止原因", choices=[("", "请选择"), *EndReason.choices])
-    end_date = forms.DateField(label="终止日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="终止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label="说明", max_length=200, required=False,
                            help_text="如：因工作调动，经常委会会议决定。")
 

@@ -106,13 +106,13 @@ class SuperviseForm(forms.Form):
 class ContactForm(forms.Form):
     stage = forms.ChoiceField(label="阶段", choices=ContactStage.choices)
     way = forms.ChoiceField(label="方式", choices=ContactWay.choices)
-    contact_date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    contact_date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     summary = forms.CharField(label="沟通情况", max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ExtensionForm(forms.Form):
-    new_due_date = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}))
+    new_due_date = forms.DateField(label="申请延至", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     reason = forms.CharField(label="理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -144,7 +144,7 @@ class ReplyForm(forms.Form):
                 label=f"承诺事项{i + 1}", max_length=500, required=False)
             self.fields[f"commitment_due_{i}"] = forms.DateField(
                 label=f"完成时间{i + 1}", required=False,
-                widget=forms.DateInput(attrs={"type": "date"}))
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def commitment_pairs(self) -> list[tuple[Any, Any]]:
         return [(self[f"commitment_{i}"], self[f"commitment_due_{i}"])
