@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("renda.core.urls")),
     path("deputies/", include("renda.deputies.urls")),
     path("suggestions/", include("renda.suggestions.urls")),
+    path("figures/suggestions/", include("renda.suggestions.urls_figures")),
+    path("public/suggestions/", include("renda.suggestions.urls_public")),
+    path("documents/suggestions/", include("renda.suggestions.urls_documents")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -2,7 +2,8 @@
 
 Migrates the database, loads the demo data once (示例市人大, its counties, ~300 deputies and
 one account per role), prints the accounts, then serves the site and runs the background
-task worker in the same process. ``--no-serve`` stops after loading (tests, CI).
+task worker and the reminder sweep (every few minutes) in the same process. ``--no-serve``
+stops after loading (tests, CI).
 """
 
 from __future__ import annotations
@@ -79,6 +80,32 @@ class TaskWorkerThread(threading.Thread):
         self.join(timeout)
 
 
+class ReminderThread(threading.Thread):
+    """The reminder sweep (what cron runs in production as `renda remind`), once at start
+    and then every ``interval`` seconds, in a daemon thread."""
+
+    def __init__(self, interval: float = 300.0) -> None:
+        super().__init__(name="renda-demo-reminders", daemon=True)
+        self.interval = interval
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        from renda.suggestions.reminders import sweep
+
+        while not self._stopped.is_set():
+            try:
+                sweep()
+            except Exception:
+                logger.exception("发送提醒出错，稍后重试。")
+            finally:
+                connections.close_all()
+            self._stopped.wait(self.interval)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopped.set()
+        self.join(timeout)
+
+
 def database_worker_available() -> bool:
     from django.tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
@@ -131,10 +158,13 @@ class Command(BaseCommand):
             worker.start()
         else:
             self.stdout.write("后台任务未使用数据库队列，不启动后台任务进程。")
+        reminders = ReminderThread()
+        reminders.start()
         os.environ.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
         try:
             addrport = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
             call_command("runserver", addrport, use_reloader=False)
         finally:
+            reminders.stop()
             if worker is not None:
                 worker.stop()
