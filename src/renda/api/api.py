@@ -253,3 +253,8 @@ def deputy(request: HttpRequest, deputy_id: int) -> Any:
             "groups": [g.name for g in m.groups.all()],
         } for m in mandates],
     }
+
+
+from .suggestions import router as suggestions_router  # noqa: E402
+
+api.add_router("/suggestions", suggestions_router)
