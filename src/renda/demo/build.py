@@ -53,6 +53,7 @@ from renda.deputies.roster import COLUMNS, import_roster
 
 from . import data
 from .data import District, Occupation, Post
+from .suggestions import load_suggestions
 
 SEED = 2026
 # Ages are drawn as of this day, so the people do not change with the calendar.
@@ -114,9 +115,10 @@ def roster_file(people: list[Person]) -> IO[bytes]:
 
 
 class _Builder:
-    def __init__(self, stdout: Any = None) -> None:
+    def __init__(self, stdout: Any = None, suggestions: bool = True) -> None:
         self.rng = random.Random(SEED)
         self.stdout = stdout
+        self.with_suggestions = suggestions
         self.phone_counter = 0
         self.used_names: set[str] = {a[1] for a in data.DEMO_ACCOUNTS}
         self.used_posts: set[tuple[str, str]] = set()
@@ -274,6 +276,9 @@ class _Builder:
             self.county(city, county, people)
         self.check_demo_deputy(city)
         self.notifications(city)
+        # 代表建议: ~470 suggestions made through the workflow's actions (demo/suggestions.py).
+        if self.with_suggestions:
+            self.counts.update(load_suggestions(city, self.rng, self.stdout))
         self.counts["seconds"] = round(time.monotonic() - started, 1)
         audit.record("demo.loaded", congress=city, obj=city, summary=self.counts)
 
@@ -606,15 +611,16 @@ def _rank(deputy: Deputy) -> int:
     return _seniority(deputy.work_unit, deputy.title)
 
 
-def load_demo(stdout: Any = None) -> bool:
-    """Build the demo once. Returns False, changing nothing, when it is already there."""
+def load_demo(stdout: Any = None, *, suggestions: bool = True) -> bool:
+    """Build the demo once. Returns False, changing nothing, when it is already there.
+    ``suggestions=False`` leaves out the ~30 s of suggestions (for tests of the rest)."""
     if Congress.objects.filter(name=data.CITY_CONGRESS["name"]).exists():
         if stdout is not None:
             stdout.write("演示数据已存在，未重复导入。")
         return False
     started = time.monotonic()
     with transaction.atomic():
-        builder = _Builder(stdout)
+        builder = _Builder(stdout, suggestions=suggestions)
         builder.build()
     if stdout is not None:
         stdout.write(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。")
