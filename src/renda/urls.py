@@ -10,6 +10,7 @@ urlpatterns = [
     path("figures/suggestions/", include("renda.suggestions.urls_figures")),
     path("public/suggestions/", include("renda.suggestions.urls_public")),
     path("documents/suggestions/", include("renda.suggestions.urls_documents")),
+    path("settings/suggestions/", include("renda.suggestions.urls_settings")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

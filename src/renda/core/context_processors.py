@@ -30,5 +30,6 @@ def renda(request: HttpRequest) -> dict[str, Any]:
             "suggestions": has_perm_anywhere(user, Perm.SUGGESTIONS_VIEW_ALL),
             "inbox": has_perm_anywhere(user, Perm.SUGGESTIONS_HANDLE),
             "figures": has_perm_anywhere(user, Perm.SUGGESTIONS_FIGURES),
+            "suggestion_settings": has_perm_anywhere(user, Perm.CONFIG_MANAGE),
         },
     }
