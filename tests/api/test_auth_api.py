@@ -205,3 +205,16 @@ def test_token_of_an_account_that_must_change_password_only_reaches_the_password
     assert client.get("/api/v1/me", headers=auth).status_code == 200
     staff.refresh_from_db()
     assert staff.check_password("Qingshan-river-2026") and not staff.must_change_password
+
+
+@pytest.mark.filterwarnings("error::DeprecationWarning")
+def test_empty_answers_are_given_without_deprecated_tuples(staff):
+    """ninja deprecates returning (status, body); an endpoint doing so fails here."""
+    key, _ = issue_token(staff)
+    auth = {"Authorization": f"Bearer {key}"}
+    changed = Client().post("/api/v1/me/password", {"old_password": PASSWORD,
+                                                    "new_password": "Qingshan-river-2026"},
+                            content_type="application/json", headers=auth)
+    assert changed.status_code == 204 and changed.content == b""
+    revoked = bearer(key).delete(TOKEN_URL)
+    assert revoked.status_code == 204 and revoked.content == b""

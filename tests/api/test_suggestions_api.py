@@ -793,11 +793,11 @@ def test_body_that_is_not_json_is_refused_and_saves_nothing(deputy_user):
     assert not Suggestion.objects.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="api.on_http passes on ninja's English "
-                   "'Cannot parse request body'; to be translated in api.py")
 def test_body_that_is_not_json_is_explained_in_chinese(deputy_user):
     response = login(deputy_user).post(API, "{not json", content_type="application/json")
+    assert response.status_code == 400
     assert CJK.search(response.json()["detail"])
+    assert "Cannot" not in response.json()["detail"]
 
 
 # --- documentation -------------------------------------------------------------------------------

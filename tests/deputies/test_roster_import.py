@@ -220,3 +220,33 @@ def test_deputies_who_already_have_accounts_get_the_deputy_role_in_a_new_congres
     account = Deputy.objects.get().user
     assert RoleAssignment.objects.filter(user=account, congress=county,
                                          role=Role.DEPUTY).exists()
+
+
+def test_the_deputy_role_starts_with_the_mandate_not_on_the_import_day(roster_setup,
+                                                                       time_machine):
+    time_machine.move_to(datetime_at(2025, 6, 10), tick=False)
+    rows = [person(当选日期="2023-03-01"), person(手机号="13800000002", 姓名="李四")]
+    assert import_roster(roster_file(rows), roster_setup, None).imported
+    elected = RoleAssignment.objects.get(user__username="13800000001", role=Role.DEPUTY)
+    default = RoleAssignment.objects.get(user__username="13800000002", role=Role.DEPUTY)
+    assert elected.start_date == date(2023, 3, 1)
+    assert default.start_date == roster_setup.current_term().start_date
+    assert default.start_date < date(2025, 6, 10)
+
+
+def test_reimporting_moves_a_late_role_back_to_the_mandate_start_without_duplicating(
+        roster_setup):
+    import_roster(roster_file([person(当选日期="2023-03-01")]), roster_setup, None)
+    role = RoleAssignment.objects.get(user__username="13800000001", role=Role.DEPUTY)
+    role.start_date = date.today()  # as granted by an earlier import on its own day
+    role.save(update_fields=["start_date"])
+    import_roster(roster_file([person(当选日期="2023-03-01")]), roster_setup, None)
+    [role] = RoleAssignment.objects.filter(user__username="13800000001", role=Role.DEPUTY)
+    assert role.start_date == date(2023, 3, 1)
+
+
+def datetime_at(year: int, month: int, day: int) -> object:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(year, month, day, 9, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -29,6 +29,7 @@ from renda.suggestions.models import (
     Supervision,
     Transition,
 )
+from tests.conftest import make_user
 
 from .test_actions_transitions import (
     ADJUST_REASON,
@@ -265,11 +266,6 @@ def test_separate_suggestion_is_replied_only_when_every_unit_has_replied(w):
     assert notes(w.deputy, "已答复") == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: actions.decide_adjustment moves the suggestion to reassigned only when no lead/"
-    "separate assignment is open *or replied*; when one 分办 unit has already replied and "
-    "the other's adjustment is approved, the suggestion stays 办理中 with nobody left to "
-    "reply, and assign() refuses (办理中→已交办 is illegal): it is stuck for ever"))
 def test_withdrawing_the_last_open_separate_unit_lets_staff_assign_it_again(w):
     s = w.registered()
     actions.assign(w.staff, s, separate=[w.unit_org, w.unit2_org])
@@ -279,8 +275,45 @@ def test_withdrawing_the_last_open_separate_unit_lets_staff_assign_it_again(w):
     adj = actions.request_adjustment(w.unit2_user, theirs, ADJUST_REASON)
     actions.decide_adjustment(w.staff, adj, True)
     s = fresh(s)
-    # either it waits for staff to assign the withdrawn part again, or it is answered
-    assert s.status in (S.REASSIGNED, S.REPLIED)
+    # nobody is left to reply: it waits for staff to assign the withdrawn part again
+    assert s.status == S.REASSIGNED
+    # the other separate unit stays, so one new separate unit is enough — but not a lead
+    assert_refused(lambda: actions.assign(w.staff, s, lead=w.unit3_org), field="separate")
+    assert_refused(lambda: actions.assign(w.staff, s, separate=[w.unit_org]), field="lead")
+    [new] = actions.assign(w.staff, s, separate=[w.unit3_org])
+    assert new.kind == AssignmentKind.SEPARATE and fresh(s).status == S.ASSIGNED
+    third = make_user("unit3", w.city, Role.UNIT, w.unit3_org)
+    actions.accept(third, new)
+    assert fresh(s).status == S.HANDLING
+    actions.reply(third, new, reply_class="C", text="因资金限制，我局将在明年统筹安排校园周边改造。")
+    assert fresh(s).status == S.REPLIED
+
+
+def test_an_adjustment_approved_while_already_reassigned_leaves_it_so(w):
+    """Lead and co-unit both hand it back: the second approval does not move it again."""
+    s = w.assigned(co=(w.unit2_org,))
+    co = s.assignments.get(kind=AssignmentKind.CO)
+    lead_adj = actions.request_adjustment(w.unit_user, lead_of(s), ADJUST_REASON)
+    co_adj = actions.request_adjustment(w.unit2_user, co, ADJUST_REASON)
+    actions.decide_adjustment(w.staff, lead_adj, True)
+    assert fresh(s).status == S.REASSIGNED
+    moves = Transition.objects.filter(suggestion=s).count()
+    actions.decide_adjustment(w.staff, co_adj, True)
+    co.refresh_from_db()
+    assert co.status == AssignmentStatus.WITHDRAWN
+    assert fresh(s).status == S.REASSIGNED
+    assert Transition.objects.filter(suggestion=s).count() == moves
+    actions.assign(w.staff, s, lead=w.unit3_org)
+    assert fresh(s).status == S.ASSIGNED
+
+
+def test_a_handling_suggestion_whose_lead_unit_hands_it_back_is_reassigned(w):
+    s = w.handling(co=(w.unit2_org,))
+    actions.send_co_view(w.unit2_user, s.assignments.get(kind=AssignmentKind.CO),
+                         "我局同意主办单位意见，将配合做好施工期间交通组织。")
+    adj = actions.request_adjustment(w.unit_user, lead_of(s), ADJUST_REASON)
+    actions.decide_adjustment(w.staff, adj, True)
+    assert fresh(s).status == S.REASSIGNED
 
 
 def test_a_co_units_view_reaches_the_lead_unit(w):

@@ -9,10 +9,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from renda.suggestions.models import AssignmentStatus, Reply, Status, Suggestion
-from tests.conftest import client_for
+from renda.core.models import Organization, OrgKind, Role
+from renda.suggestions import actions
+from renda.suggestions.models import AssignmentStatus, Category, Reply, Status, Suggestion
+from tests.conftest import client_for, make_user
 
-from .conftest import co_assignment, lead_assignment
+from .conftest import co_assignment, lead_assignment, write
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +190,34 @@ def test_home_shows_what_needs_each_role(replied, deputy_user, unit2_user, staff
     assert "待我评价的答复" in client_for(deputy_user).get("/").content.decode()
     assert "待签收" in client_for(unit2_user).get("/").content.decode()
     assert "待审核建议" in client_for(staff).get("/").content.decode()
+
+
+def test_a_committee_reads_the_list_of_its_fields_and_supervisions_only(
+        registered, city, committee_user, committee_org, staff, deputy_user, unit_user):
+    other_field = Category.objects.create(congress=city, name="教育")
+    elsewhere = actions.register(staff, actions.submit(
+        deputy_user, write(deputy_user, city, other_field, title="关于增加学位供给的建议")))
+    supervised = actions.register(staff, actions.submit(
+        deputy_user, write(deputy_user, city, other_field, title="关于校车安全的建议")))
+    actions.supervise(staff, supervised, "joint", committee=committee_org)
+    not_yet = actions.submit(deputy_user, write(deputy_user, city, Category.objects.get(
+        pk=registered.category_id), title="关于公园增设座椅的建议"))
+    response = client_for(committee_user).get("/suggestions/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert registered.title in body and supervised.title in body  # its field, its supervision
+    assert elsewhere.title not in body  # another committee's field
+    assert not_yet.title not in body  # not registered yet
+    assert "只读" in body and "共 2 件" in body
+    assert ">代表建议</a>" in body  # in the navigation
+    assert "批量交办" not in body and "待审核" not in body and "导出 Excel" not in body
+    # the filters work within the scope
+    response = client_for(committee_user).get("/suggestions/", {"q": "校车"})
+    assert "共 1 件" in response.content.decode()
+    # staff see everything; a unit still has no list; another committee sees nothing of ours
+    assert "共 4 件" in client_for(staff).get("/suggestions/").content.decode()
+    assert client_for(unit_user).get("/suggestions/").status_code == 403
+    other = Organization.objects.create(congress=city, name="市人大教科文卫委",
+                                        kind=OrgKind.SPECIAL_COMMITTEE)
+    stranger = make_user("committee2", city, Role.COMMITTEE, other)
+    assert "共 0 件" in client_for(stranger).get("/suggestions/").content.decode()

@@ -9,7 +9,8 @@ Status codes:
 - 404 — the object does not exist, is in another congress, or the caller may not see it
   (another unit's assignment is 404 too, never 403);
 - 403 — the caller sees the suggestion but their role may not take this step
-  (a unit registering, a deputy assigning, a leader acting);
+  (a unit registering, a deputy assigning, a leader acting): the action raises
+  ``NotAllowed``, which api.py answers with 403;
 - 400 — a rule of the workflow refused it, with the field when there is one; an illegal
   transition (e.g. submitting twice) is also 400, never 409;
 - 422 — the body or the query could not be parsed (missing field, bad date, page_size 1000).
@@ -429,8 +430,6 @@ def _draft_data(payload: DraftUpdateIn) -> actions.DraftData:
 def create_suggestion(request: HttpRequest, payload: DraftIn) -> Any:
     user = request.user
     _congress_param(user, payload.congress)
-    access.require(has_perm(user, Perm.SUGGESTIONS_WRITE, payload.congress),
-                   "只有本人大的代表才能提出建议。")
     congress = Congress.objects.get(pk=payload.congress)
     s = actions.save_draft(user, congress, _draft_data(payload),
                            cosigner_ids=payload.cosigners, request=request)
@@ -485,7 +484,6 @@ def recall(request: HttpRequest, suggestion_id: int) -> Any:
              summary="被邀请的代表同意或谢绝附议")
 def cosign(request: HttpRequest, suggestion_id: int, payload: CosignIn) -> Any:
     s = access.get_suggestion_for(request.user, suggestion_id)
-    access.require(access.standing(request.user, s).cosigner, "您没有被邀请附议这件建议。")
     actions.answer_cosign(request.user, s, payload.accept, request=request)
     return _fresh(request.user, s.pk)
 
@@ -506,9 +504,9 @@ ASSIGN_DENIED = "您没有交办建议的权限。"
 
 def _as_staff(request: HttpRequest, suggestion_id: int, perm: Perm, message: str
               ) -> Suggestion:
-    s = access.get_suggestion_for(request.user, suggestion_id)
-    _need(request.user, perm, s, message)
-    return s
+    """The suggestion (404 if not visible). The action itself refuses a caller without
+    ``perm`` (403); only endpoints that look other things up first check it here."""
+    return access.get_suggestion_for(request.user, suggestion_id)
 
 
 @router.post("/{int:suggestion_id}/start-review", response={200: SuggestionSummary, **E},
@@ -549,6 +547,7 @@ def register(request: HttpRequest, suggestion_id: int, payload: RegisterIn | Non
              summary="并案：并入另一件已立案的建议")
 def merge(request: HttpRequest, suggestion_id: int, payload: MergeIn) -> Any:
     s = _as_staff(request, suggestion_id, Perm.SUGGESTIONS_REVIEW, REVIEW_DENIED)
+    _need(request.user, Perm.SUGGESTIONS_REVIEW, s, REVIEW_DENIED)
     try:
         into = access.get_suggestion_for(request.user, payload.into)
     except Http404:
@@ -580,6 +579,7 @@ def bulk_assign(request: HttpRequest, payload: BulkAssignIn) -> Any:
              summary="列入重点督办或联合督办")
 def supervise(request: HttpRequest, suggestion_id: int, payload: SuperviseIn) -> Any:
     s = _as_staff(request, suggestion_id, Perm.SUGGESTIONS_SUPERVISE, "您没有督办建议的权限。")
+    _need(request.user, Perm.SUGGESTIONS_SUPERVISE, s, "您没有督办建议的权限。")
     leader = None
     if payload.leader is not None:
         leader = User.objects.filter(pk=payload.leader).first()
@@ -621,7 +621,6 @@ def _request_for(request: HttpRequest, model: Any, pk: int) -> Any:
     s = access.get_suggestion_for(request.user, item.assignment.suggestion_id)
     if not _sees_unit(access.standing(request.user, s), item.assignment.unit_id):
         raise Http404
-    _need(request.user, Perm.SUGGESTIONS_ASSIGN, s, "只有人大工作人员才能审批。")
     return item
 
 
@@ -722,9 +721,6 @@ def commitment_progress(request: HttpRequest, commitment_id: int, payload: Progr
     st = access.standing(request.user, s)
     if not _sees_unit(st, c.unit_id):
         raise Http404
-    access.require(c.unit_id in st.unit_ids
-                   or has_perm(request.user, Perm.SUGGESTIONS_ASSIGN, s.congress_id),
-                   "只有承诺单位或人大工作人员才能更新承诺事项。")
     actions.update_commitment(request.user, c, payload.text, payload.done, request=request)
     [out] = _commitments(Commitment.objects.filter(pk=c.pk))
     return ninja.Status(201, out)

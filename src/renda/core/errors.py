@@ -12,6 +12,11 @@ class DomainError(Exception):
         self.field = field
 
 
+class NotAllowed(DomainError):
+    """The actor may not do this at all (wrong role, not their unit, not the lead deputy):
+    pages and the API answer 403 rather than 400."""
+
+
 class IllegalTransition(DomainError):
     def __init__(self, label: str, current: str, target: str) -> None:
         super().__init__(f"{label}当前为“{current}”，不能变为“{target}”。")

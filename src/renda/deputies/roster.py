@@ -465,6 +465,10 @@ def _write(rows: list[RosterRow], congress: Congress, term: Term, result: Import
     Mandate.objects.bulk_create(new_mandates, batch_size=500)
     Mandate.objects.bulk_update(changed_mandates, ["delegation", "constituency", "start_date"],
                                 batch_size=500)
+    # The DEPUTY role runs from the mandate's start (the election), not from the import day.
+    starts = {people[row.phone].user_id: row.start_date or term.start_date for row in rows
+              if people[row.phone].user_id}
+    _grant_deputy_roles(congress, starts)
     _add_group_memberships(rows, people, congress, term)
 
 
@@ -474,7 +478,6 @@ def _ensure_accounts(people: dict[str, Deputy], congress: Congress,
     staff hand out first passwords, which must be changed at first sign-in."""
     without = [d for d in people.values() if d.user_id is None]
     if not without:
-        _grant_deputy_roles(congress, [d.user_id for d in people.values() if d.user_id])
         return
     by_phone: dict[str, User] = {}
     for chunk in _chunks([d.phone for d in without], 900):
@@ -504,20 +507,32 @@ def _ensure_accounts(people: dict[str, Deputy], congress: Congress,
             linked.append(d)
     Deputy.objects.bulk_update(linked, ["user"], batch_size=500)
     result.user_ids = [d.user_id for d in linked]
-    _grant_deputy_roles(congress, [d.user_id for d in people.values() if d.user_id])
 
 
-def _grant_deputy_roles(congress: Congress, user_ids: list[int]) -> None:
+def _grant_deputy_roles(congress: Congress, starts: dict[int, date]) -> None:
+    """A DEPUTY role for each user, starting on their mandate's start date. A role that has
+    not ended is kept; if it starts later than the mandate (granted on an import day), it
+    is moved back to the mandate's start."""
+    from django.db.models import Q
+
     from renda.core.models import Role, RoleAssignment
 
-    have = set()
-    for chunk in _chunks(user_ids, 900):
-        have.update(RoleAssignment.objects.current().filter(
-            congress=congress, role=Role.DEPUTY, user_id__in=chunk
-        ).values_list("user_id", flat=True))
+    today = timezone.localdate()
+    have: dict[int, RoleAssignment] = {}
+    for chunk in _chunks(list(starts), 900):
+        for ra in RoleAssignment.objects.filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=today),
+                congress=congress, role=Role.DEPUTY, user_id__in=chunk).order_by("start_date"):
+            have.setdefault(ra.user_id, ra)
+    earlier = []
+    for uid, ra in have.items():
+        if ra.start_date > starts[uid]:
+            ra.start_date = starts[uid]
+            earlier.append(ra)
+    RoleAssignment.objects.bulk_update(earlier, ["start_date"], batch_size=500)
     RoleAssignment.objects.bulk_create([
-        RoleAssignment(user_id=uid, congress=congress, role=Role.DEPUTY)
-        for uid in user_ids if uid not in have
+        RoleAssignment(user_id=uid, congress=congress, role=Role.DEPUTY, start_date=start)
+        for uid, start in starts.items() if uid not in have
     ], batch_size=500)
 
 

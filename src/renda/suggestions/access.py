@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from renda.core.models import Role
 from renda.core.perms import ROLE_PERMS, Perm
 
-from .models import Assignment, Status, Suggestion
+from .models import Assignment, CoSignerStatus, Status, Suggestion, Supervision
 
 
 def _deputy_id(user: Any) -> int | None:
@@ -25,6 +25,23 @@ def _deputy_id(user: Any) -> int | None:
     return cached
 
 
+# Co-signers who declined or let the invitation expire are no longer concerned.
+SEEING_COSIGNERS = [CoSignerStatus.INVITED, CoSignerStatus.CONFIRMED]
+# What a committee never sees: what has not been registered yet.
+UNREGISTERED = [Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW, Status.RETURNED]
+
+
+def committee_filter(congress_id: int, committee_ids: set[int] | list[int]) -> Q:
+    """Registered suggestions of the committees' fields, or that they supervise."""
+    if not committee_ids:
+        return Q(pk__in=[])
+    return Q(congress_id=congress_id) & (
+        Q(category__committee_id__in=committee_ids)
+        | Exists(Supervision.objects.filter(suggestion_id=OuterRef("pk"),
+                                            committee_id__in=committee_ids))
+    ) & ~Q(status__in=UNREGISTERED)
+
+
 def visible_filter(user: Any) -> Q:
     """A Q object selecting the suggestions ``user`` may see. Nothing for anonymous users."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -35,16 +52,13 @@ def visible_filter(user: Any) -> Q:
         if Perm.SUGGESTIONS_VIEW_ALL in perms:
             query |= Q(congress_id=ra.congress_id) & ~Q(status=Status.DRAFT)
         if ra.role == Role.COMMITTEE and ra.organization_id:
-            query |= Q(congress_id=ra.congress_id) & (
-                Q(category__committee_id=ra.organization_id)
-                | Q(supervisions__committee_id=ra.organization_id)
-            ) & ~Q(status__in=[Status.DRAFT, Status.SUBMITTED, Status.UNDER_REVIEW,
-                               Status.RETURNED])
+            query |= committee_filter(ra.congress_id, [ra.organization_id])
         if ra.role == Role.UNIT and ra.organization_id:
             query |= Q(congress_id=ra.congress_id, assignments__unit_id=ra.organization_id)
     deputy_id = _deputy_id(user)
     if deputy_id:
-        query |= (Q(lead_deputy_id=deputy_id) | Q(cosigners__deputy_id=deputy_id)
+        query |= (Q(lead_deputy_id=deputy_id)
+                  | Q(cosigners__deputy_id=deputy_id, cosigners__status__in=SEEING_COSIGNERS)
                   | Q(merged__lead_deputy_id=deputy_id))
     return query
 
@@ -85,7 +99,8 @@ def standing(user: Any, suggestion: Suggestion) -> Standing:
     if deputy_id is not None:
         st.lead = suggestion.lead_deputy_id == deputy_id or suggestion.merged.filter(
             lead_deputy_id=deputy_id).exists()
-        st.cosigner = suggestion.cosigners.filter(deputy_id=deputy_id).exists()
+        st.cosigner = suggestion.cosigners.filter(deputy_id=deputy_id,
+                                                  status__in=SEEING_COSIGNERS).exists()
     st.staff = has_perm(user, Perm.SUGGESTIONS_ASSIGN, suggestion.congress_id)
     st.viewer = has_perm(user, Perm.SUGGESTIONS_VIEW_ALL, suggestion.congress_id) or bool(
         committee_ids(user, suggestion.congress_id))

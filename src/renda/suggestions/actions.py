@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from renda.core import audit
-from renda.core.errors import DomainError
+from renda.core.errors import DomainError, NotAllowed
 from renda.core.models import Congress, Organization, OrgKind, Role, RoleAssignment, Session, User
 from renda.core.notify import notify
 from renda.core.perms import Perm, has_perm
@@ -65,6 +65,8 @@ from .models import (
 )
 
 S = Status
+# States in which the lead deputy of a merged suggestion may still rate the latest reply.
+MERGED_RATEABLE = (S.REPLIED, S.EVALUATED, S.TRACKING, S.CLOSED)
 MAX_ATTACHMENT = 20 * 1024 * 1024
 MAX_ATTACHMENTS = 10
 ALLOWED_FILES = {
@@ -102,20 +104,29 @@ def _move(s: Suggestion, target: str, actor: User | None, role: str, reason: str
 def _deputy_of(user: User) -> Deputy:
     deputy = Deputy.objects.filter(user=user).first()
     if deputy is None:
-        raise DomainError("只有代表本人才能这样做。")
+        raise NotAllowed("只有代表本人才能这样做。")
     return deputy
+
+
+DENIED = {
+    Perm.SUGGESTIONS_WRITE: "只有本人大的代表才能提出建议。",
+    Perm.SUGGESTIONS_REVIEW: "您没有审核建议的权限。",
+    Perm.SUGGESTIONS_ASSIGN: "您没有交办建议的权限。",
+    Perm.SUGGESTIONS_SUPERVISE: "您没有督办建议的权限。",
+    Perm.SUGGESTIONS_PUBLISH: "您没有公开建议的权限。",
+}
 
 
 def _require(actor: User, perm: Perm, congress_id: int) -> None:
     if not has_perm(actor, perm, congress_id):
-        raise DomainError("您没有此项权限。")
+        raise NotAllowed(DENIED.get(perm, "您没有此项权限。"))
 
 
 def _unit_user(actor: User, assignment: Assignment) -> None:
     if not RoleAssignment.objects.current().filter(
             user=actor, role=Role.UNIT, organization_id=assignment.unit_id,
             congress_id=assignment.suggestion.congress_id).exists():
-        raise DomainError("这项交办不属于您的单位。")
+        raise NotAllowed("这项交办不属于您的单位。")
 
 
 def _text(value: Any, label: str, field: str, *, required: bool = True, minimum: int = 0,
@@ -231,7 +242,7 @@ def save_draft(actor: User, congress: Congress, data: DraftData, *,
     lead = _deputy_of(actor)
     if not Mandate.objects.filter(deputy=lead, congress=congress,
                                   status=MandateStatus.ACTIVE).exists():
-        raise DomainError(f"您不是{congress}的在任代表。")
+        raise NotAllowed(f"您不是{congress}的在任代表。")
     title = _text(data.title, "标题", "title", maximum=100)
     problem = _text(data.problem, "问题", "problem", required=False)
     analysis = _text(data.analysis, "分析", "analysis", required=False)
@@ -254,9 +265,9 @@ def save_draft(actor: User, congress: Congress, data: DraftData, *,
         else:
             s = _lock(suggestion)
             if s.lead_deputy_id != lead.pk:
-                raise DomainError("只有领衔代表才能修改这件建议。")
+                raise NotAllowed("只有领衔代表才能修改这件建议。")
             if s.status not in states.EDITABLE_STATES:
-                raise DomainError(f"建议已{s.get_status_display()}，不能再修改。")
+                raise DomainError(f"建议当前为“{s.get_status_display()}”，不能再修改。")
         if (s.attachments.count() if s.pk else 0) + len(files) > MAX_ATTACHMENTS:
             raise DomainError(f"附件最多{MAX_ATTACHMENTS}个。", field="files")
         s.title, s.problem, s.analysis, s.measures = title, problem, analysis, measures
@@ -285,7 +296,8 @@ def delete_draft(actor: User, suggestion: Suggestion, *, request: Any = None) ->
     with transaction.atomic():
         s = _lock(suggestion)
         if s.lead_deputy_id != lead.pk or s.status != S.DRAFT:
-            raise DomainError("只能删除自己的草稿。")
+            raise (NotAllowed if s.lead_deputy_id != lead.pk else DomainError)(
+                "只能删除自己的草稿。")
         audit.record("suggestion.draft_deleted", actor=actor, congress=s.congress_id, obj=s,
                      request=request, summary={"title": s.title})
         s.transitions.all().delete()
@@ -298,15 +310,22 @@ def submit(actor: User, suggestion: Suggestion, *, request: Any = None) -> Sugge
     with transaction.atomic():
         s = _lock(suggestion)
         if s.lead_deputy_id != lead.pk:
-            raise DomainError("只有领衔代表才能提交这件建议。")
+            raise NotAllowed("只有领衔代表才能提交这件建议。")
+        if not Mandate.objects.filter(deputy=lead, congress_id=s.congress_id,
+                                      status=MandateStatus.ACTIVE,
+                                      term__is_current=True).exists():
+            raise NotAllowed(f"您已不是{s.congress}本届在任的代表，不能提交这件建议。")
         _text(s.title, "标题", "title", minimum=4, maximum=100)
         _text(s.problem, "问题", "problem", minimum=10)
         _text(s.measures, "对策", "measures", minimum=5)
         if s.category_id is None:
             raise DomainError("请选择建议所属领域。", field="category")
         _move(s, S.SUBMITTED, actor, Role.DEPUTY, request=request)
-        s.session, s.period = session_for(s.congress, timezone.localdate())
-        s.submitted_at = timezone.now()
+        if s.submitted_at is None:
+            # Session and period are fixed by the first submission; a suggestion returned
+            # for revision (or recalled) and submitted again keeps them.
+            s.session, s.period = session_for(s.congress, timezone.localdate())
+            s.submitted_at = timezone.now()
         s.save()
         notify(users_for(s.congress_id, Role.STAFF), f"新提交的代表建议：《{s.title}》",
                f"领衔代表：{s.lead_deputy.name}", _url(s), s.congress_id)
@@ -319,7 +338,7 @@ def recall(actor: User, suggestion: Suggestion, *, request: Any = None) -> Sugge
     with transaction.atomic():
         s = _lock(suggestion)
         if s.lead_deputy_id != lead.pk:
-            raise DomainError("只有领衔代表才能撤回。")
+            raise NotAllowed("只有领衔代表才能撤回。")
         _move(s, S.DRAFT, actor, Role.DEPUTY, "代表撤回", request=request)
         s.save()
     return s
@@ -332,9 +351,9 @@ def answer_cosign(actor: User, suggestion: Suggestion, accept: bool, *,
         s = _lock(suggestion)
         cosigner = s.cosigners.select_for_update().filter(deputy=deputy).first()
         if cosigner is None:
-            raise DomainError("您没有被邀请附议这件建议。")
+            raise NotAllowed("您没有被邀请附议这件建议。")
         if cosigner.status != CoSignerStatus.INVITED:
-            raise DomainError(f"您已{cosigner.get_status_display()}，不能再更改。")
+            raise DomainError(f"您的附议当前为“{cosigner.get_status_display()}”，不能再更改。")
         if s.status not in (S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.RETURNED):
             raise DomainError("建议已立案，附议已截止。")
         cosigner.status = CoSignerStatus.CONFIRMED if accept else CoSignerStatus.DECLINED
@@ -362,8 +381,11 @@ def evaluate(actor: User, suggestion: Suggestion, result: str, comment: str = ""
         s = _lock(suggestion)
         merged_leads = set(s.merged.values_list("lead_deputy_id", flat=True))
         if deputy.pk != s.lead_deputy_id and deputy.pk not in merged_leads:
-            raise DomainError("只有领衔代表才能评价办理结果。")
-        if s.status != S.REPLIED:
+            raise NotAllowed("只有领衔代表才能评价办理结果。")
+        # The lead deputy's rating moves the suggestion; the lead deputy of a suggestion
+        # merged into it rates the latest reply too — also after the main one moved on.
+        allowed = (S.REPLIED,) if deputy.pk == s.lead_deputy_id else MERGED_RATEABLE
+        if s.status not in allowed or s.replied_at is None:
             raise DomainError(f"建议当前为“{s.get_status_display()}”，还不能评价。")
         round_ = s.rehandle_count + 1
         if Evaluation.objects.filter(suggestion=s, deputy=deputy, round=round_).exists():
@@ -384,8 +406,9 @@ def evaluate(actor: User, suggestion: Suggestion, result: str, comment: str = ""
             due = add_months(timezone.localdate(), config.rehandle_months)
             for a in lead_units:
                 a.status = AssignmentStatus.REHANDLING
-                a.due_date = due
-                a.save(update_fields=["status", "due_date"])
+                # the second reply's own deadline: an extension is counted from it
+                a.due_date = a.original_due_date = due
+                a.save(update_fields=["status", "due_date", "original_due_date"])
                 notify(users_for(s.congress_id, Role.UNIT, a.unit_id),
                        f"代表对《{s.title}》的答复不满意，请重新办理",
                        f"代表意见：{comment}\n重新答复期限：{due:%Y年%m月%d日}", _url(s),
@@ -430,6 +453,7 @@ def start_review(actor: User, suggestion: Suggestion, *, request: Any = None) ->
 def return_to_deputy(actor: User, suggestion: Suggestion, reason: str, *,
                      request: Any = None) -> Suggestion:
     """Back to the deputy for revision, with the reason they will read."""
+    _require(actor, Perm.SUGGESTIONS_REVIEW, suggestion.congress_id)
     reason = _text(reason, "退回理由", "reason", minimum=4, maximum=500)
     with transaction.atomic():
         s = _staff_lock(actor, suggestion)
@@ -445,6 +469,7 @@ def return_to_deputy(actor: User, suggestion: Suggestion, reason: str, *,
 def not_register(actor: User, suggestion: Suggestion, kind: str, reason: str, *,
                  request: Any = None) -> Suggestion:
     """Not registered as a suggestion: handled as a letter (转来信) or refused (不予立案)."""
+    _require(actor, Perm.SUGGESTIONS_REVIEW, suggestion.congress_id)
     if kind not in NotRegisteredKind.values:
         raise DomainError("请选择“转作来信处理”或“不予立案”。", field="kind")
     reason = _text(reason, "理由", "reason", minimum=4, maximum=500)
@@ -511,6 +536,7 @@ def merge(actor: User, suggestion: Suggestion, into: Suggestion, *, reason: str 
           request: Any = None) -> Suggestion:
     """并案: a duplicate follows the main suggestion; its lead deputy still gets the answer
     and may rate it."""
+    _require(actor, Perm.SUGGESTIONS_REVIEW, suggestion.congress_id)
     if suggestion.pk == into.pk:
         raise DomainError("不能把建议并入它自己。", field="into")
     if into.congress_id != suggestion.congress_id:
@@ -523,15 +549,27 @@ def merge(actor: User, suggestion: Suggestion, into: Suggestion, *, reason: str 
             raise DomainError("只能并入已立案、尚未办结的建议"
                               f"（对方当前为“{main.get_status_display()}”）。",
                               field="into")
-        if s.assignments.exists():
-            raise DomainError("已交办的建议不能再并案，请先办理调整。")
+        # An assignment no unit has signed for yet is withdrawn by the merge; once a unit
+        # handles it, it is too late (the unit asks for an adjustment instead).
+        live = list(s.assignments.select_for_update(of=("self",)).select_related("unit")
+                    .exclude(status=AssignmentStatus.WITHDRAWN))
+        if any(a.status != AssignmentStatus.PENDING for a in live):
+            raise DomainError("承办单位已签收办理的建议不能再并案。")
         if s.merged.exists():
             raise DomainError("这件建议已有其他建议并入，请改为把其他建议并入它。")
         _start_review(s, actor, request)
         _move(s, S.MERGED, actor, Role.STAFF, reason or f"并入{main.number}", request=request,
-              summary={"into": main.pk})
+              summary={"into": main.pk, **({"withdrawn": [a.unit.name for a in live]}
+                                           if live else {})})
         s.merged_into = main
         s.save()
+        for a in live:
+            a.status = AssignmentStatus.WITHDRAWN
+            a.save(update_fields=["status"])
+            notify(users_for(s.congress_id, Role.UNIT, a.unit_id),
+                   f"交办已撤回：{s.number}《{s.title}》",
+                   f"该建议已并入{main.number}办理，本单位无需再办。",
+                   f"/suggestions/assignments/{a.pk}/", s.congress_id)
         notify(_deputy_users(s, cosigners=False), f"建议《{s.title}》已与{main.number}并案办理",
                "承办单位的答复会同时送给您，您也可以评价。", _url(main), s.congress_id)
     return s
@@ -551,12 +589,19 @@ def _units(congress_id: int, units: Iterable[Organization | int]) -> list[Organi
 
 def check_assign(s: Suggestion, lead: Organization | None, co: list[Organization],
                  separate: list[Organization]) -> None:
-    if lead is None and not separate:
-        raise DomainError("请指定主办单位，或至少两个分办单位。", field="lead")
-    if lead is not None and separate:
-        raise DomainError("主办与分办不能同时使用。", field="separate")
-    if separate and len(separate) < 2:
-        raise DomainError("分办至少需要两个单位。", field="separate")
+    kept = s.assignments.exclude(status=AssignmentStatus.WITHDRAWN) if s.pk else None
+    if kept is not None and kept.filter(kind=AssignmentKind.SEPARATE).exists():
+        # Assigning again the part a 分办 unit handed back: the other separate units stay,
+        # so one new separate unit is enough.
+        if lead is not None or co or not separate:
+            raise DomainError("这件建议是分办，请重新指定分办单位。", field="separate")
+    else:
+        if lead is None and not separate:
+            raise DomainError("请指定主办单位，或至少两个分办单位。", field="lead")
+        if lead is not None and separate:
+            raise DomainError("主办与分办不能同时使用。", field="separate")
+        if separate and len(separate) < 2:
+            raise DomainError("分办至少需要两个单位。", field="separate")
     all_units = [u.pk for u in ([lead] if lead else []) + co + separate]
     if len(all_units) != len(set(all_units)):
         raise DomainError("同一单位不能重复交办。", field="co")
@@ -619,6 +664,8 @@ def assign_many(actor: User, suggestions: Sequence[Suggestion], *, lead: Organiz
         for s in suggestions:
             try:
                 assign(actor, s, lead=lead, co=co, request=request)
+            except NotAllowed:
+                raise
             except DomainError as err:
                 raise DomainError(f"{s.number or s.title}：{err.message}", field=err.field) \
                     from err
@@ -671,14 +718,18 @@ def decide_adjustment(actor: User, adjustment: AdjustmentRequest, approve: bool,
         if approve:
             a.status = AssignmentStatus.WITHDRAWN
             a.save(update_fields=["status"])
-            answering = s.assignments.filter(
+            # Nobody left to reply (other separate units may already have replied): staff
+            # assign the withdrawn part again. A co-unit leaving changes nothing, and a
+            # suggestion already waiting for reassignment stays so.
+            still_open = s.assignments.filter(
                 kind__in=[AssignmentKind.LEAD, AssignmentKind.SEPARATE],
-                status__in=[*OPEN_ASSIGNMENT, AssignmentStatus.REPLIED]).exists()
-            if not answering:
+                status__in=OPEN_ASSIGNMENT).exists()
+            if a.kind != AssignmentKind.CO and not still_open and s.status in (
+                    S.ASSIGNED, S.HANDLING):
                 _move(s, S.REASSIGNED, actor, Role.STAFF, f"{a.unit.name}申请调整：{adj.reason}",
                       request=request)
                 s.save()
-        else:
+        elif a.status == AssignmentStatus.ADJUST_REQUESTED:
             a.status = AssignmentStatus.HANDLING if a.accepted_at else AssignmentStatus.PENDING
             a.save(update_fields=["status"])
         audit.record("suggestion.adjustment_" + ("approved" if approve else "refused"),
@@ -757,8 +808,12 @@ def close_unevaluated(actor: User, suggestion: Suggestion, *, request: Any = Non
         deadline = add_workdays(timezone.localtime(s.replied_at).date(), config.evaluate_workdays)
         if timezone.localdate() <= deadline:
             raise DomainError(f"代表评价期限到{deadline:%Y年%m月%d日}，期满后才能按未评价办结。")
-        _move(s, S.CLOSED, actor, Role.STAFF, "代表逾期未评价", request=request)
-        s.closed_at = timezone.now()
+        # open B-class commitments stay on the ledger, as after an evaluation
+        open_commitments = s.commitments.filter(status=CommitmentStatus.OPEN).exists()
+        _move(s, S.TRACKING if open_commitments else S.CLOSED, actor, Role.STAFF,
+              "代表逾期未评价", request=request)
+        if s.status == S.CLOSED:
+            s.closed_at = timezone.now()
         s.save()
     return s
 
@@ -781,7 +836,8 @@ def accept(actor: User, assignment: Assignment, *, request: Any = None) -> Assig
         a.status = AssignmentStatus.HANDLING
         a.accepted_at = timezone.now()
         a.save(update_fields=["status", "accepted_at"])
-        if s.status == S.ASSIGNED:
+        if s.status == S.ASSIGNED and a.kind != AssignmentKind.CO:
+            # a co-unit only sends its view: the lead (or a separate) unit starts 办理中
             _move(s, S.HANDLING, actor, Role.UNIT, f"{a.unit.name}签收", request=request)
             s.save()
         else:
@@ -948,6 +1004,7 @@ def reply(actor: User, assignment: Assignment, *, reply_class: str, text: str,
                   summary={"unit": a.unit.name, "class": reply_class, "round": round_})
             s.replied_at = timezone.now()
             s.save()
+            _close_silent_co_units(s, actor, request)
             notify(_deputy_users(s), f"建议{s.number}已答复，请评价",
                    f"{a.unit.name}：{cls}", _url(s), s.congress_id)
         else:
@@ -955,6 +1012,24 @@ def reply(actor: User, assignment: Assignment, *, reply_class: str, text: str,
                          obj=s, request=request, summary={"unit": a.unit.name,
                                                           "class": reply_class})
     return r
+
+
+def _close_silent_co_units(s: Suggestion, actor: User, request: Any) -> None:
+    """Once the suggestion is answered, a co-unit that never sent its view has nothing left
+    to do: its assignment ends (no longer open, overdue or reminded)."""
+    silent = list(s.assignments.select_for_update(of=("self",)).select_related("unit").filter(
+        kind=AssignmentKind.CO, status__in=OPEN_ASSIGNMENT))
+    if not silent:
+        return
+    for a in silent:
+        a.status = AssignmentStatus.CLOSED
+        a.save(update_fields=["status"])
+        notify(users_for(s.congress_id, Role.UNIT, a.unit_id),
+               f"会办已结束：{s.number}《{s.title}》",
+               "主办单位已答复代表，本单位未送会办意见，会办结束。",
+               f"/suggestions/assignments/{a.pk}/", s.congress_id)
+    audit.record("suggestion.co_units_closed", actor=actor, congress=s.congress_id, obj=s,
+                 request=request, summary={"units": [a.unit.name for a in silent]})
 
 
 def update_commitment(actor: User, commitment: Commitment, text: str, done: bool = False, *,
@@ -966,7 +1041,7 @@ def update_commitment(actor: User, commitment: Commitment, text: str, done: bool
         user=actor, role=Role.UNIT, organization_id=commitment.unit_id,
         congress_id=s.congress_id).exists()
     if not is_unit and not has_perm(actor, Perm.SUGGESTIONS_ASSIGN, s.congress_id):
-        raise DomainError("只有承诺单位或人大工作人员才能更新承诺事项。")
+        raise NotAllowed("只有承诺单位或人大工作人员才能更新承诺事项。")
     text = _text(text, "进展情况", "text", minimum=4, maximum=2000)
     with transaction.atomic():
         s = _lock(s)

@@ -190,6 +190,8 @@ class Suggestion(models.Model):
             models.Index(fields=["congress", "status"]),
             models.Index(fields=["congress", "session", "seq"]),
             models.Index(fields=["congress", "category"]),
+            # the staff list and the API list: newest submission first
+            models.Index(fields=["congress", "-submitted_at", "-id"]),
         ]
 
     def __str__(self) -> str:
@@ -241,6 +243,7 @@ class AssignmentStatus(models.TextChoices):
     VIEW_SENT = "view_sent", "已送会办意见"
     REPLIED = "replied", "已答复"
     REHANDLING = "rehandling", "重新办理"
+    CLOSED = "closed", "会办结束"  # a co-unit that sent no view when the reply went out
 
 
 OPEN_ASSIGNMENT = [AssignmentStatus.PENDING, AssignmentStatus.HANDLING,

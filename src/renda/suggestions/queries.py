@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from renda.core.models import Congress
 
-from .access import unit_ids
+from .access import SEEING_COSIGNERS, unit_ids
 from .models import (
     OPEN_ASSIGNMENT,
     Assignment,
@@ -154,7 +154,8 @@ def unit_inbox(user: Any, flt: InboxFilter, congress_id: int | None = None
 def deputy_suggestions(deputy_id: int) -> QuerySet[Suggestion]:
     """A deputy's own suggestions and the ones they co-sign or were invited to."""
     return (Suggestion.objects.filter(Q(lead_deputy_id=deputy_id)
-                                      | Q(cosigners__deputy_id=deputy_id))
+                                      | Q(cosigners__deputy_id=deputy_id,
+                                          cosigners__status__in=SEEING_COSIGNERS))
             .distinct().select_related("lead_deputy", "category")
             .order_by("-updated_at", "-id"))
 

@@ -6,7 +6,7 @@ an illegal move raises an ``IllegalTransition`` naming both states in Chinese.
 
 from __future__ import annotations
 
-from renda.core.errors import DomainError, IllegalTransition
+from renda.core.errors import IllegalTransition, NotAllowed
 from renda.core.models import Role
 
 from .models import Status
@@ -23,9 +23,12 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
     S.RETURNED: {S.SUBMITTED: {DEPUTY}},
     S.REGISTERED: {S.ASSIGNED: {STAFF}, S.MERGED: {STAFF}},
     S.ASSIGNED: {S.HANDLING: {UNIT}, S.REASSIGNED: {STAFF}, S.MERGED: {STAFF}},
-    S.REASSIGNED: {S.ASSIGNED: {STAFF}, S.HANDLING: {STAFF}},
+    S.REASSIGNED: {S.ASSIGNED: {STAFF}},
     S.HANDLING: {S.REPLIED: {UNIT}, S.REASSIGNED: {STAFF}},
-    S.REPLIED: {S.EVALUATED: {DEPUTY}, S.REHANDLING: {DEPUTY}, S.CLOSED: {STAFF}},
+    # staff close a replied suggestion the deputy did not rate in time; with open B-class
+    # commitments it goes on the ledger (tracking) instead, as after an evaluation
+    S.REPLIED: {S.EVALUATED: {DEPUTY}, S.REHANDLING: {DEPUTY}, S.CLOSED: {STAFF},
+                S.TRACKING: {STAFF}},
     S.REHANDLING: {S.REPLIED: {UNIT}},
     S.EVALUATED: {S.CLOSED: {DEPUTY, SYSTEM}, S.TRACKING: {DEPUTY, SYSTEM}},
     S.TRACKING: {S.CLOSED: {UNIT, STAFF, SYSTEM}},
@@ -50,5 +53,5 @@ def check_transition(current: str, target: str, role: str) -> None:
     if target not in allowed:
         raise IllegalTransition("该建议", Status(current).label, Status(target).label)
     if role not in allowed[target]:
-        raise DomainError(
+        raise NotAllowed(
             f"您的角色不能把建议从“{Status(current).label}”变为“{Status(target).label}”。")

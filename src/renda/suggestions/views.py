@@ -20,13 +20,20 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from renda.core.access import congresses_for, pick_congress
-from renda.core.errors import DomainError
+from renda.core.errors import DomainError, NotAllowed
 from renda.core.models import Congress, Organization, Session
-from renda.core.perms import Perm, has_perm
+from renda.core.perms import Perm, congresses_with, has_perm
 from renda.deputies.models import Deputy, Mandate, MandateStatus
 
 from . import actions, queries
-from .access import get_assignment_for_unit, get_suggestion_for, standing, unit_ids
+from .access import (
+    committee_filter,
+    committee_ids,
+    get_assignment_for_unit,
+    get_suggestion_for,
+    standing,
+    unit_ids,
+)
 from .deadlines import add_workdays
 from .forms import (
     AdjustForm,
@@ -61,6 +68,11 @@ from .models import (
 from .states import EDITABLE_STATES
 
 PAGE = 30
+
+
+def _refused_status(err: DomainError) -> int:
+    """403 when the user may not take this step at all, 400 when the rules refused it."""
+    return 403 if isinstance(err, NotAllowed) else 400
 
 
 def _deputy(request: HttpRequest) -> Deputy | None:
@@ -170,7 +182,9 @@ def _detail_context(request: HttpRequest, s: Suggestion) -> dict[str, Any]:
         "my_cosign": my_cosign,
         "can_edit": st.lead and s.lead_deputy.user_id == request.user.pk
         and s.status in EDITABLE_STATES,
-        "can_evaluate": st.lead and s.status == Status.REPLIED and deputy is not None
+        "can_evaluate": st.lead and deputy is not None and s.replied_at is not None
+        and (s.status == Status.REPLIED or (deputy.pk != s.lead_deputy_id
+                                            and s.status in actions.MERGED_RATEABLE))
         and not Evaluation.objects.filter(suggestion=s, deputy=deputy,
                                           round=s.rehandle_count + 1).exists(),
         "results": EvaluationResult.choices,
@@ -181,7 +195,11 @@ def _detail_context(request: HttpRequest, s: Suggestion) -> dict[str, Any]:
                                     Status.RETURNED),
         "flags": {
             "review": s.status in (Status.SUBMITTED, Status.UNDER_REVIEW),
-            "merge": s.status in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.REGISTERED)
+            # an assigned duplicate may still be merged while no unit has signed for it
+            "merge": (s.status in (Status.SUBMITTED, Status.UNDER_REVIEW, Status.REGISTERED)
+                      or (s.status == Status.ASSIGNED and not any(
+                          a.status not in (AssignmentStatus.PENDING, AssignmentStatus.WITHDRAWN)
+                          for a in assignments)))
             and not s.merged.exists(),
             "assign": s.status in (Status.REGISTERED, Status.REASSIGNED),
             "supervise": s.status in (Status.REGISTERED, Status.ASSIGNED, Status.REASSIGNED,
@@ -304,7 +322,7 @@ def act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             actions.close_unevaluated(user, s, request=request)
     except DomainError as err:
         s.refresh_from_db()
-        return _render_detail(request, s, error=err, status=400)
+        return _render_detail(request, s, error=err, status=_refused_status(err))
     messages.success(request, done[verb])
     return redirect("suggestions:detail", pk=s.pk)
 
@@ -317,16 +335,41 @@ def _staff_congress(request: HttpRequest, perm: Perm = Perm.SUGGESTIONS_VIEW_ALL
                          or request.POST.get("congress"))
 
 
+def _list_congress(request: HttpRequest) -> tuple[Congress, bool]:
+    """The congress the list shows, and whether the user sees all of it (staff, leaders)
+    or, read only, what their committee follows: its fields and its supervisions."""
+    whole = congresses_with(request.user, Perm.SUGGESTIONS_VIEW_ALL)
+    follow = congresses_with(request.user, Perm.SUGGESTIONS_FOLLOW)
+    if not whole and not follow:
+        raise PermissionDenied("您没有查看代表建议的权限。")
+    requested = request.GET.get("congress") or request.POST.get("congress")
+    if requested:
+        if str(requested) not in {str(i) for i in whole | follow}:
+            raise Http404("没有这个人大。")  # another congress: 404, as pick_congress does
+        congress = pick_congress(request.user, Perm.SUGGESTIONS_VIEW_ALL
+                                 if str(requested) in {str(i) for i in whole}
+                                 else Perm.SUGGESTIONS_FOLLOW, requested)
+    else:
+        congress = pick_congress(request.user, Perm.SUGGESTIONS_VIEW_ALL if whole
+                                 else Perm.SUGGESTIONS_FOLLOW)
+    return congress, congress.pk in whole
+
+
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    congress = _staff_congress(request)
+    congress, whole = _list_congress(request)
     flt = queries.SuggestionFilter.from_params(request.GET)
-    page = Paginator(queries.staff_list(congress, flt), PAGE).get_page(request.GET.get("page"))
+    qs = queries.staff_list(congress, flt)
+    if not whole:
+        qs = qs.filter(committee_filter(congress.pk, committee_ids(request.user, congress.pk)))
+    page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {
         "congress": congress, "page": page, "flt": flt, "query": params.urlencode(),
-        "congresses": congresses_for(request.user, Perm.SUGGESTIONS_VIEW_ALL),
+        "whole": whole,
+        "congresses": congresses_for(request.user, Perm.SUGGESTIONS_VIEW_ALL) if whole
+        else congresses_for(request.user, Perm.SUGGESTIONS_FOLLOW),
         "statuses": [(v, label) for v, label in Status.choices if v != Status.DRAFT],
         "categories": Category.objects.filter(congress=congress),
         "units": Organization.objects.units().filter(congress=congress),
@@ -334,8 +377,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "can_assign": has_perm(request.user, Perm.SUGGESTIONS_ASSIGN, congress),
         "can_export": has_perm(request.user, Perm.SUGGESTIONS_EXPORT, congress),
         "assign_form": AssignForm(congress),
+        "can_review": has_perm(request.user, Perm.SUGGESTIONS_REVIEW, congress),
         "review_count": Suggestion.objects.filter(
-            congress=congress, status__in=[Status.SUBMITTED, Status.UNDER_REVIEW]).count(),
+            congress=congress, status__in=[Status.SUBMITTED, Status.UNDER_REVIEW]).count()
+        if whole else 0,
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "suggestions/staff_list.html#results", ctx)
@@ -400,6 +445,8 @@ def decide_request(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         else:
             actions.decide_adjustment(request.user, item, approve, request.POST.get("note", ""),
                                       request=request)
+    except NotAllowed as err:
+        raise PermissionDenied(err.message) from None
     except DomainError as err:
         messages.error(request, err.message)
     else:
@@ -526,7 +573,7 @@ def assignment_act(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         if ctx_form:
             ctx[ctx_form[0]] = ctx_form[1]
         ctx.update({"error": err, "posted": p, "verb": verb})
-        return render(request, "suggestions/assignment.html", ctx, status=400)
+        return render(request, "suggestions/assignment.html", ctx, status=_refused_status(err))
     messages.success(request, done[verb])
     return redirect("suggestions:assignment", pk=a.pk)
 
@@ -558,6 +605,8 @@ def commitment_update(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.update_commitment(request.user, c, request.POST.get("text", ""),
                                   request.POST.get("done") == "1", request=request)
+    except NotAllowed as err:
+        raise PermissionDenied(err.message) from None
     except DomainError as err:
         messages.error(request, err.message)
     else:
