@@ -1,0 +1,664 @@
+"""The only writers of messages and receptions: one function per state change, shared by
+the public pages, the staff pages, the API and the background tasks.
+
+Each action checks the actor and the state first (``DomainError`` in Chinese, nothing
+changed), then runs in a transaction with the row locked, logs the transition, writes an
+audit event and notifies the people concerned. Deadlines are in working days, per
+congress (``StationConfig``): accept within 5, answer within 15 by default.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from renda.archive import capture
+from renda.archive.models import RecordKind
+from renda.core import audit
+from renda.core.errors import DomainError
+from renda.core.models import PHONE_VALIDATOR, Organization, OrgKind, Role, RoleAssignment, User
+from renda.core.notify import notify
+from renda.deputies.models import Deputy, Mandate, MandateStatus
+from renda.suggestions.deadlines import add_workdays
+
+from . import antiabuse, states
+from .access import roles_for
+from .models import (
+    Message,
+    MessageCategory,
+    MessageStatus,
+    MessageTransition,
+    Rating,
+    Reception,
+    ReceptionDeputy,
+    ReceptionPhoto,
+    Source,
+    Station,
+    StationConfig,
+    TransferKind,
+)
+
+M = MessageStatus
+CONTENT_MIN, CONTENT_MAX = 5, 2000
+MAX_PHOTO = 5 * 1024 * 1024
+MAX_RECEPTION_PHOTOS = 6
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_MARKUP_RE = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style|img|svg|a|on\w+)\b",
+                        re.IGNORECASE)
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+
+
+def clean_content(value: Any) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise DomainError("请填写留言内容。", field="content")
+    if len(text) < CONTENT_MIN:
+        raise DomainError(f"留言内容至少{CONTENT_MIN}个字。", field="content")
+    if len(text) > CONTENT_MAX:
+        raise DomainError(f"留言内容最多{CONTENT_MAX}个字，现有{len(text)}个字。", field="content")
+    if _MARKUP_RE.search(text):
+        raise DomainError("留言内容不能包含网页代码（如 <script> 标签），请用文字描述。",
+                          field="content")
+    return text
+
+
+def clean_phone(value: Any) -> str:
+    phone = re.sub(r"[\s-]", "", value or "")
+    if phone and not PHONE_VALIDATOR.regex.match(phone):
+        raise DomainError("手机号应为11位数字，以1开头；不想留手机号可以不填。", field="phone")
+    return phone
+
+
+def clean_name(value: Any) -> str:
+    name = (value or "").strip()
+    if len(name) > 30:
+        raise DomainError("姓名最多30个字。", field="name")
+    if _MARKUP_RE.search(name) or "<" in name:
+        raise DomainError("姓名不能包含“<”等符号。", field="name")
+    return name
+
+
+def check_photo(upload: UploadedFile | None, field_name: str = "photo") -> None:
+    """A photo must be a real JPEG or PNG image of at most 5 MB."""
+    if upload is None:
+        return
+    if upload.size > MAX_PHOTO:
+        raise DomainError(f"照片“{upload.name}”超过 5 MB，请压缩后再传。", field=field_name)
+    try:
+        image = Image.open(upload)
+        kind = image.format
+        image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise DomainError(f"“{upload.name}”不是有效的图片，只能上传 JPG 或 PNG 照片。",
+                          field=field_name) from None
+    finally:
+        upload.seek(0)
+    if kind not in ("JPEG", "PNG"):
+        raise DomainError(f"“{upload.name}”的格式不支持，只能上传 JPG 或 PNG 照片。",
+                          field=field_name)
+
+
+def _category(value: Any) -> str:
+    value = value or MessageCategory.OTHER
+    if value not in MessageCategory.values:
+        raise DomainError("请选择留言类别。", field="category")
+    return value
+
+
+def _lock(message: Message) -> Message:
+    return Message.objects.select_for_update().get(pk=message.pk)
+
+
+def _move(m: Message, target: str, actor: User | None, role: str, note: str = "",
+          request: Any = None, summary: dict[str, Any] | None = None) -> None:
+    states.check_transition(m.status, target, role)
+    MessageTransition.objects.create(message=m, from_status=m.status, to_status=target,
+                                     actor=actor, note=note[:300])
+    audit.record(f"station_message.{target}", actor=actor, congress=m.congress_id, obj=m,
+                 request=request, summary={"from": m.status, "to": target, "code": m.code,
+                                           **({"note": note} if note else {}), **(summary or {})})
+    m.status = target
+
+
+def _role(actor: User, m: Message, *wanted: str) -> str:
+    """The first of ``wanted`` the actor holds towards the message, or a refusal."""
+    held = roles_for(actor, m)
+    for role in wanted:
+        if role in held:
+            return role
+    raise DomainError("您没有处理这条留言的权限。")
+
+
+def users_for(congress_id: int, role: str, organization_id: int | None = None) -> list[User]:
+    qs = RoleAssignment.objects.current().filter(congress_id=congress_id, role=role,
+                                                 user__is_active=True)
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    return list(User.objects.filter(pk__in=qs.values("user_id")))
+
+
+def _url(m: Message) -> str:
+    return f"/stations/messages/{m.pk}/"
+
+
+# --- the citizen ---------------------------------------------------------------------------
+
+
+@dataclass
+class MessageData:
+    content: str = ""
+    category: str = ""
+    name: str = ""
+    phone: str = ""
+    photo: UploadedFile | None = None
+    challenge_token: str = ""
+    challenge_answer: str = ""
+    website: str = ""  # the honeypot: empty for people
+
+
+def submit_message(*, station: Station | None = None, deputy: Deputy | None = None,
+                   data: MessageData, ip: str = "", request: Any = None,
+                   check_challenge: bool = True) -> Message:
+    """A citizen leaves a message at a station or for a deputy, without login. Every check
+    runs before anything is written; the code returned is the citizen's only key."""
+    if data.website:
+        raise DomainError("提交失败，请刷新页面后重试。", field="website")
+    if station is None and deputy is None:
+        raise DomainError("请从联络站或代表的页面留言。")
+    if station is not None and not station.is_active:
+        raise DomainError("该联络站已停用。")
+    if check_challenge:
+        antiabuse.check_challenge(data.challenge_token, data.challenge_answer)
+    content = clean_content(data.content)
+    category = _category(data.category)
+    name = clean_name(data.name)
+    phone = clean_phone(data.phone)
+    check_photo(data.photo)
+    if station is not None:
+        congress_id = station.congress_id
+    else:
+        mandate = (Mandate.objects.filter(deputy=deputy, status=MandateStatus.ACTIVE)
+                   .order_by("-congress__level").first())
+        if mandate is None:
+            raise DomainError("这位代表目前不在任，无法留言。")
+        congress_id = mandate.congress_id
+    ip_hash, phone_hash = antiabuse.digest("ip", ip), antiabuse.digest("phone", phone)
+    cfg = StationConfig.cached(congress_id)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                antiabuse.check_limits(ip_hash, phone_hash)
+                m = Message.objects.create(
+                    congress_id=congress_id, station=station, deputy=deputy, code=new_code(),
+                    category=category, content=content, name=name, phone=phone,
+                    photo=data.photo, ip_hash=ip_hash, phone_hash=phone_hash, audited=False,
+                    accept_due=add_workdays(timezone.localdate(), cfg.accept_workdays))
+                MessageTransition.objects.create(message=m, from_status="", to_status=M.RECEIVED)
+                # The audit event is appended by audit_received() in batches: appending to
+                # the hash chain serialises writers, and the public form must not queue
+                # behind it. The message and its transition row are committed here.
+            return m
+        except IntegrityError:  # a tracking code drawn twice: draw again
+            continue
+    raise DomainError("系统繁忙，请稍后再试。")
+
+
+def audit_received(batch: int = 1000) -> int:
+    """Append the audit events of citizens' new messages (one transaction per batch, so
+    the hash chain is extended once per batch, not once per request). Run by the task
+    worker's sweep; rows are claimed with SKIP LOCKED so two sweeps never write twice."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            rows = list(Message.objects.select_for_update(skip_locked=True)
+                        .filter(audited=False).order_by("id")[:batch])
+            for m in rows:
+                audit.record("station_message.received", congress=m.congress_id, obj=m,
+                             summary={"code": m.code, "station": m.station_id,
+                                      "deputy": m.deputy_id, "at": m.created_at.isoformat()})
+            Message.objects.filter(pk__in=[m.pk for m in rows]).update(audited=True)
+        done += len(rows)
+        if len(rows) < batch:
+            return done
+
+
+def rate(code: str, rating: str, comment: str = "", *, request: Any = None) -> Message:
+    """The citizen rates the answer (满意/不满意) with the tracking code; this closes it."""
+    if rating not in Rating.values:
+        raise DomainError("请选择“满意”或“不满意”。", field="rating")
+    comment = (comment or "").strip()
+    if len(comment) > 300:
+        raise DomainError("评价意见最多300个字。", field="comment")
+    with transaction.atomic():
+        m = Message.objects.select_for_update().filter(code=(code or "").strip().upper()).first()
+        if m is None:
+            raise DomainError("查询码不正确。", field="code")
+        if m.status != M.ANSWERED:
+            raise DomainError(f"留言当前为“{m.get_status_display()}”，还不能评价。")
+        _move(m, M.CLOSED, None, states.CITIZEN, request=request, summary={"rating": rating})
+        m.rating, m.rating_comment, m.closed_at = rating, comment, timezone.now()
+        m.save(update_fields=["status", "rating", "rating_comment", "closed_at", "updated_at"])
+    return m
+
+
+# --- staff and keepers ---------------------------------------------------------------------
+
+
+def accept(actor: User, message: Message, *, request: Any = None) -> Message:
+    """Accept a received message (受理)."""
+    with transaction.atomic():
+        m = _lock(message)
+        role = _role(actor, m, states.STAFF, states.KEEPER)
+        _move(m, M.ACCEPTED, actor, role, request=request)
+        m.accepted_at = timezone.now()
+        m.save(update_fields=["status", "accepted_at", "updated_at"])
+    return m
+
+
+def reject(actor: User, message: Message, reason: str, *, request: Any = None) -> Message:
+    """Decline a message with a reason the citizen sees (e.g. matters for the courts,
+    administrative review or arbitration go there, not to the congress)."""
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise DomainError("请写明不予受理的理由（至少4个字），群众会看到。", field="reason")
+    if len(reason) > 300:
+        raise DomainError("理由最多300个字。", field="reason")
+    with transaction.atomic():
+        m = _lock(message)
+        role = _role(actor, m, states.STAFF, states.KEEPER)
+        _move(m, M.REJECTED, actor, role, reason, request=request)
+        m.reject_reason, m.closed_at = reason, timezone.now()
+        m.save(update_fields=["status", "reject_reason", "closed_at", "updated_at"])
+    return m
+
+
+def _due(m: Message, due: date | None) -> date:
+    today = timezone.localdate()
+    if due is None:
+        return add_workdays(today, StationConfig.for_congress(m.congress_id).answer_workdays)
+    if due <= today:
+        raise DomainError("答复期限应晚于今天。", field="due")
+    return due
+
+
+def transfer_to_unit(actor: User, message: Message, unit: Organization | int, *,
+                     due: date | None = None, note: str = "", request: Any = None) -> Message:
+    """Transfer an accepted message to a handling unit, with a due date (default: 15
+    working days). Only that unit then sees it, with the phone number."""
+    unit_id = unit.pk if isinstance(unit, Organization) else int(unit)
+    with transaction.atomic():
+        m = _lock(message)
+        role = _role(actor, m, states.STAFF)
+        org = Organization.objects.filter(pk=unit_id, congress_id=m.congress_id,
+                                          kind=OrgKind.UNIT, is_active=True).first()
+        if org is None:
+            raise DomainError("请选择本人大的承办单位。", field="unit")
+        due_date = _due(m, due)
+        _move(m, M.TRANSFERRED, actor, role, note, request=request,
+              summary={"unit": org.pk, "due": due_date.isoformat()})
+        m.transfer_kind, m.unit, m.answer_due = TransferKind.UNIT, org, due_date
+        m.transferred_at = timezone.now()
+        m.save(update_fields=["status", "transfer_kind", "unit", "answer_due", "transferred_at",
+                              "updated_at"])
+        notify(users_for(m.congress_id, Role.UNIT, org.pk), f"新的群众留言转办：{m.code}",
+               f"请在{due_date:%Y年%m月%d日}前答复。", _url(m), m.congress_id)
+    return m
+
+
+def transfer_to_suggestion(actor: User, message: Message, deputy: Deputy | int, *,
+                           due: date | None = None, request: Any = None) -> Message:
+    """Turn an accepted message into a draft suggestion of a chosen deputy of the congress,
+    linked both ways (``message.suggestion`` and ``suggestion.station_messages``). The
+    deputy revises and submits the draft as their own; staff answer the citizen once it
+    is under way."""
+    from renda.suggestions.models import Status as SuggestionStatus
+    from renda.suggestions.models import Suggestion, Transition
+
+    deputy_id = deputy.pk if isinstance(deputy, Deputy) else int(deputy)
+    with transaction.atomic():
+        m = _lock(message)
+        role = _role(actor, m, states.STAFF)
+        if not Mandate.objects.filter(deputy_id=deputy_id, congress_id=m.congress_id,
+                                      status=MandateStatus.ACTIVE).exists():
+            raise DomainError("请选择本人大在任的代表。", field="deputy")
+        term = m.congress.current_term()
+        if term is None:
+            raise DomainError("本人大还没有设置本届。")
+        due_date = _due(m, due)
+        # suggestions.actions has no entry point for a draft written on a deputy's behalf;
+        # the draft is created here with its first transition and audit event, as
+        # save_draft does, and stays the deputy's to edit and submit.
+        s = Suggestion.objects.create(
+            congress_id=m.congress_id, term=term, lead_deputy_id=deputy_id, created_by=actor,
+            title=f"关于群众反映的{m.get_category_display()}问题的建议（留言{m.code}）"[:100],
+            problem=m.content, status=SuggestionStatus.DRAFT)
+        Transition.objects.create(suggestion=s, from_status="", to_status=SuggestionStatus.DRAFT,
+                                  actor=actor, reason=f"由群众留言{m.code}转来")
+        audit.record("suggestion.draft", actor=actor, congress=m.congress_id, obj=s,
+                     request=request, summary={"title": s.title, "from_message": m.code})
+        _move(m, M.TRANSFERRED, actor, role, request=request,
+              summary={"suggestion": s.pk, "deputy": deputy_id})
+        m.transfer_kind, m.suggestion, m.answer_due = TransferKind.SUGGESTION, s, due_date
+        m.transferred_at = timezone.now()
+        m.save(update_fields=["status", "transfer_kind", "suggestion", "answer_due",
+                              "transferred_at", "updated_at"])
+        capture.record(deputy_id, RecordKind.CONTACT, f"message:{m.pk}", timezone.localdate(),
+                       congress=m.congress_id, actor=actor, source=f"message:{m.pk}",
+                       title=f"群众留言{m.code}转为建议")
+        notify(list(User.objects.filter(deputy__id=deputy_id, is_active=True)),
+               f"群众留言已转为您的建议草稿：{m.code}", "请修改完善后提交。",
+               f"/suggestions/{s.pk}/", m.congress_id)
+    return m
+
+
+def answer(actor: User, message: Message, text: str, *, request: Any = None) -> Message:
+    """Answer the citizen: the unit the message was transferred to, or staff (a message
+    turned into a suggestion, or one answered directly after acceptance)."""
+    text = (text or "").strip()
+    if len(text) < 10:
+        raise DomainError("答复内容至少10个字。", field="answer")
+    if len(text) > 3000:
+        raise DomainError(f"答复内容最多3000个字，现有{len(text)}个字。", field="answer")
+    with transaction.atomic():
+        m = _lock(message)
+        role = _role(actor, m, states.UNIT, states.STAFF, states.KEEPER)
+        _move(m, M.ANSWERED, actor, role, request=request)
+        if role == states.UNIT and m.unit_id:
+            by = Organization.objects.get(pk=m.unit_id).name
+        elif role == states.KEEPER and m.station_id:
+            by = Station.objects.get(pk=m.station_id).name
+        else:
+            by = f"{m.congress.short_name or m.congress.name}常委会代表工作机构"
+        m.answer, m.answered_at, m.answered_by = text, timezone.now(), by[:100]
+        m.save(update_fields=["status", "answer", "answered_at", "answered_by", "updated_at"])
+    return m
+
+
+def close(actor: User, message: Message, *, request: Any = None) -> Message:
+    """Staff close an answered message the citizen has not rated."""
+    with transaction.atomic():
+        m = _lock(message)
+        role = _role(actor, m, states.STAFF)
+        _move(m, M.CLOSED, actor, role, request=request)
+        m.closed_at = timezone.now()
+        m.save(update_fields=["status", "closed_at", "updated_at"])
+    return m
+
+
+# --- receptions ----------------------------------------------------------------------------
+
+
+@dataclass
+class Issue:
+    content: str
+    category: str = MessageCategory.OTHER
+    name: str = ""
+    phone: str = ""
+
+
+@dataclass
+class ReceptionData:
+    day: date | None = None
+    visitors: int = 0
+    notes: str = ""
+    deputy_ids: Sequence[int] = ()
+    issues: Sequence[Issue] = ()
+    photos: Sequence[UploadedFile] = field(default_factory=list)
+
+
+def record_reception(actor: User, station: Station, data: ReceptionData, *,
+                     request: Any = None) -> Reception:
+    """The keeper records a reception day: the deputies present (who then check in on their
+    phones), the number of visitors, the issues raised (each becomes a received message)
+    and photos."""
+    if not (station.pk in _kept(actor) or "staff" in _station_roles(actor, station)):
+        raise DomainError("您不是这个联络站的管理员。")
+    if data.day is None:
+        raise DomainError("请填写接待日期。", field="day")
+    if data.day > timezone.localdate():
+        raise DomainError("接待日期不能晚于今天。", field="day")
+    if not 0 <= int(data.visitors) <= 10000:
+        raise DomainError("接待人次应在 0 到 10000 之间。", field="visitors")
+    notes = (data.notes or "").strip()
+    if len(notes) > 3000:
+        raise DomainError("情况记录最多3000个字。", field="notes")
+    ids = list(dict.fromkeys(int(i) for i in data.deputy_ids))
+    if not ids:
+        raise DomainError("请选择参加接待的代表。", field="deputies")
+    assigned = set(station.assignments.values_list("deputy_id", flat=True))
+    if any(i not in assigned for i in ids):
+        raise DomainError("只能选择本站的进站代表。", field="deputies")
+    issues = [Issue(clean_content(i.content), _category(i.category), clean_name(i.name),
+                    clean_phone(i.phone)) for i in data.issues if (i.content or "").strip()]
+    photos = list(data.photos)
+    if len(photos) > MAX_RECEPTION_PHOTOS:
+        raise DomainError(f"照片最多{MAX_RECEPTION_PHOTOS}张。", field="photos")
+    for p in photos:
+        check_photo(p, "photos")
+    cfg = StationConfig.for_congress(station.congress_id)
+    with transaction.atomic():
+        r = Reception.objects.create(station=station, date=data.day, visitors=data.visitors,
+                                     notes=notes, created_by=actor)
+        ReceptionDeputy.objects.bulk_create([ReceptionDeputy(reception=r, deputy_id=i)
+                                             for i in ids])
+        for p in photos:
+            ReceptionPhoto.objects.create(reception=r, image=p)
+        for issue in issues:
+            m = Message.objects.create(
+                congress_id=station.congress_id, station=station, reception=r,
+                source=Source.RECEPTION, code=new_code(), category=issue.category,
+                content=issue.content, name=issue.name, phone=issue.phone,
+                phone_hash=antiabuse.digest("phone", issue.phone),
+                accept_due=add_workdays(timezone.localdate(), cfg.accept_workdays))
+            MessageTransition.objects.create(message=m, from_status="", to_status=M.RECEIVED,
+                                             actor=actor, note="接待日反映")
+        audit.record("reception.recorded", actor=actor, congress=station.congress_id, obj=r,
+                     request=request, summary={"station": station.pk, "date": data.day.isoformat(),
+                                               "deputies": ids, "visitors": data.visitors,
+                                               "issues": len(issues)})
+        notify(list(User.objects.filter(deputy__id__in=ids, is_active=True)),
+               f"请确认参加{station.name}接待活动（{data.day:%m月%d日}）", "请在手机上签到。",
+               f"/stations/receptions/{r.pk}/", station.congress_id)
+    return r
+
+
+def check_in(actor: User, reception: Reception, *, request: Any = None) -> ReceptionDeputy:
+    """A deputy listed for a reception checks in on their phone."""
+    deputy = Deputy.objects.filter(user=actor).first()
+    if deputy is None:
+        raise DomainError("只有代表本人才能签到。")
+    with transaction.atomic():
+        row = (ReceptionDeputy.objects.select_for_update()
+               .filter(reception=reception, deputy=deputy).first())
+        if row is None:
+            raise DomainError("您不在这次接待的代表名单中。")
+        if row.checked_in_at is not None:
+            raise DomainError("您已经签到过了。")
+        row.checked_in_at = timezone.now()
+        row.save(update_fields=["checked_in_at"])
+        station = reception.station
+        capture.record(deputy, RecordKind.RECEPTION, f"reception:{reception.pk}:{deputy.pk}",
+                       reception.date, congress=station.congress_id, actor=actor,
+                       title=f"在{station.name}接待群众", source=f"reception:{reception.pk}")
+        audit.record("reception.check_in", actor=actor, congress=reception.station.congress_id,
+                     obj=reception, request=request, summary={"deputy": deputy.pk})
+    return row
+
+
+def _kept(actor: User) -> set[int]:
+    from .access import kept_station_ids
+
+    return kept_station_ids(actor)
+
+
+def _station_roles(actor: User, station: Station) -> set[str]:
+    from renda.core.perms import Perm, has_perm
+
+    return {"staff"} if has_perm(actor, Perm.STATIONS_MANAGE, station.congress_id) else set()
+
+
+# --- stations and their calendars (staff) ---------------------------------------------------
+
+
+@dataclass
+class StationData:
+    name: str = ""
+    kind: str = "station"
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    phone: str = ""
+    hours: str = ""
+    intro: str = ""
+    deputy_ids: Sequence[int] = ()
+    level_labels: dict[int, str] = field(default_factory=dict)
+    keeper_ids: Sequence[int] = ()
+
+
+def _staff(actor: User, congress_id: int) -> None:
+    from renda.core.perms import Perm, has_perm
+
+    if not has_perm(actor, Perm.STATIONS_MANAGE, congress_id):
+        raise DomainError("只有人大工作人员可以管理联络站。")
+
+
+def save_station(actor: User, congress: Any, data: StationData, *, station: Station | None = None,
+                 request: Any = None) -> Station:
+    """Create or change a station: its place, hours, deputies (several levels) and keepers."""
+    from .models import StationDeputy, StationKind
+
+    congress_id = congress.pk if hasattr(congress, "pk") else int(congress)
+    _staff(actor, congress_id)
+    name = (data.name or "").strip()
+    if not 2 <= len(name) <= 60:
+        raise DomainError("请填写联络站名称（2–60个字）。", field="name")
+    if data.kind not in StationKind.values:
+        raise DomainError("请选择联络站类别。", field="kind")
+    address = (data.address or "").strip()
+    if not 2 <= len(address) <= 120:
+        raise DomainError("请填写地址（2–120个字）。", field="address")
+    if data.lat is None or data.lon is None or not (-90 <= data.lat <= 90 and -180 <= data.lon <= 180):
+        raise DomainError("请填写正确的经纬度（十进制度，如 30.2741、120.1551）。", field="lat")
+    for label, value, limit in (("电话", data.phone, 30), ("开放时间", data.hours, 120),
+                                ("简介", data.intro, 1000)):
+        if len(value or "") > limit:
+            raise DomainError(f"{label}最多{limit}个字。")
+    deputy_ids = list(dict.fromkeys(int(i) for i in data.deputy_ids))
+    valid = set(Mandate.objects.filter(deputy_id__in=deputy_ids, status=MandateStatus.ACTIVE)
+                .values_list("deputy_id", flat=True))
+    if any(i not in valid for i in deputy_ids):
+        raise DomainError("进站代表必须是在任代表。", field="deputies")
+    keeper_ids = list(dict.fromkeys(int(i) for i in data.keeper_ids))
+    keepers = set(RoleAssignment.objects.current().filter(
+        congress_id=congress_id, role=Role.STATION_KEEPER, user_id__in=keeper_ids)
+        .values_list("user_id", flat=True))
+    if any(i not in keepers for i in keeper_ids):
+        raise DomainError("管理员必须是本人大的联络站管理员账号。", field="keepers")
+    with transaction.atomic():
+        if Station.objects.filter(congress_id=congress_id, name=name).exclude(
+                pk=station.pk if station else None).exists():
+            raise DomainError("已有同名的联络站。", field="name")
+        s = Station.objects.select_for_update().get(pk=station.pk) if station else \
+            Station(congress_id=congress_id)
+        s.name, s.kind, s.address, s.lat, s.lon = name, data.kind, address, data.lat, data.lon
+        s.phone, s.hours, s.intro = (data.phone or "").strip(), (data.hours or "").strip(), \
+            (data.intro or "").strip()
+        s.save()
+        s.keepers.set(keeper_ids)
+        s.assignments.exclude(deputy_id__in=deputy_ids).delete()
+        existing = {a.deputy_id: a for a in s.assignments.all()}
+        for order, deputy_id in enumerate(deputy_ids):
+            label = (data.level_labels.get(deputy_id) or "")[:20]
+            if deputy_id in existing:
+                a = existing[deputy_id]
+                a.sort_order, a.level_label = order, label or a.level_label
+                a.save(update_fields=["sort_order", "level_label"])
+            else:
+                StationDeputy.objects.create(station=s, deputy_id=deputy_id, sort_order=order,
+                                             level_label=label)
+        audit.record("station.saved" if station else "station.created", actor=actor,
+                     congress=congress_id, obj=s, request=request,
+                     summary={"name": name, "deputies": deputy_ids, "keepers": keeper_ids})
+    return s
+
+
+def add_rule(actor: User, station: Station, *, kind: str, weekday: int | None = None,
+             day: int | None = None, nths: str = "", start: date | None = None,
+             end: date | None = None, note: str = "", duty_ids: Sequence[int] = (),
+             request: Any = None) -> Any:
+    """Add a reception rule: every given weekday, a day of each month, or the n-th weekday."""
+    from .calendar import parse_nths
+    from .models import CalendarRule, RuleKind
+
+    _staff(actor, station.congress_id)
+    if kind not in RuleKind.values:
+        raise DomainError("请选择规则类型。", field="kind")
+    if kind in (RuleKind.WEEKLY, RuleKind.MONTHLY_NTH) and (weekday is None or not 0 <= weekday <= 6):
+        raise DomainError("请选择星期几。", field="weekday")
+    if kind == RuleKind.MONTHLY_DAY and (day is None or not 1 <= day <= 31):
+        raise DomainError("每月几日应在 1 到 31 之间（小月取月末）。", field="day")
+    if kind == RuleKind.MONTHLY_NTH:
+        try:
+            if not parse_nths(nths):
+                raise ValueError("空")
+        except ValueError:
+            raise DomainError("第几个应为 1、2、3、4 或 -1（最后一个），可用逗号分隔。", field="nths") from None
+    start = start or timezone.localdate()
+    if end is not None and end < start:
+        raise DomainError("截止日期不能早于起始日期。", field="end")
+    assigned = set(station.assignments.values_list("deputy_id", flat=True))
+    if any(int(i) not in assigned for i in duty_ids):
+        raise DomainError("值班代表必须是本站的进站代表。", field="duty")
+    with transaction.atomic():
+        rule = CalendarRule.objects.create(
+            station=station, kind=kind, weekday=weekday if kind != RuleKind.MONTHLY_DAY else None,
+            day=day if kind == RuleKind.MONTHLY_DAY else None,
+            nths=nths if kind == RuleKind.MONTHLY_NTH else "", start_date=start, end_date=end,
+            note=(note or "")[:100])
+        rule.duty_deputies.set([int(i) for i in duty_ids])
+        audit.record("station.rule_added", actor=actor, congress=station.congress_id, obj=station,
+                     request=request, summary={"rule": str(rule)})
+    return rule
+
+
+def delete_rule(actor: User, rule: Any, *, request: Any = None) -> None:
+    _staff(actor, rule.station.congress_id)
+    with transaction.atomic():
+        audit.record("station.rule_deleted", actor=actor, congress=rule.station.congress_id,
+                     obj=rule.station, request=request, summary={"rule": str(rule)})
+        rule.delete()
+
+
+def set_exception(actor: User, station: Station, day: date | None, kind: str, note: str = "",
+                  duty_ids: Sequence[int] = (), *, request: Any = None) -> Any:
+    """Cancel one reception day, or add an extra one (replaces an earlier change of that day)."""
+    from .models import CalendarException, ExceptionKind
+
+    _staff(actor, station.congress_id)
+    if day is None:
+        raise DomainError("请填写日期。", field="date")
+    if kind not in ExceptionKind.values:
+        raise DomainError("请选择取消或加开。", field="kind")
+    with transaction.atomic():
+        ex, _ = CalendarException.objects.update_or_create(
+            station=station, date=day, defaults={"kind": kind, "note": (note or "")[:100]})
+        ex.duty_deputies.set([int(i) for i in duty_ids] if kind == ExceptionKind.EXTRA else [])
+        audit.record("station.exception_set", actor=actor, congress=station.congress_id,
+                     obj=station, request=request,
+                     summary={"date": day.isoformat(), "kind": kind, "note": note})
+    return ex

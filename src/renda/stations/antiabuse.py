@@ -1,0 +1,100 @@
+"""Anti-abuse for the public message form, without third-party services.
+
+- a honeypot field (``website``) that people never see and robots fill in;
+- a small arithmetic challenge, signed so that the server keeps no state;
+- limits by IP and by phone number that hold across processes and machines: they are
+  counted in the database (the ``Message`` rows of the window, by salted hash of the IP
+  and of the phone), not in a per-process cache. On PostgreSQL the check and the insert
+  are serialised per IP with a transaction-level advisory lock, so two parallel requests
+  cannot both slip under the limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection
+from django.utils import timezone
+
+from renda.core.errors import DomainError
+
+CHALLENGE_SALT = "renda.stations.challenge"
+CHALLENGE_MAX_AGE = 2 * 3600
+IP_WINDOW = timedelta(minutes=10)
+PHONE_WINDOW = timedelta(days=1)
+
+
+class RateLimited(DomainError):
+    """Too many messages from one IP or phone number (HTTP 429)."""
+
+
+def ip_limit() -> int:
+    return getattr(settings, "RENDA_STATIONS_IP_LIMIT", 5)
+
+
+def phone_limit() -> int:
+    return getattr(settings, "RENDA_STATIONS_PHONE_LIMIT", 5)
+
+
+def digest(kind: str, value: str) -> str:
+    if not value:
+        return ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def make_challenge() -> tuple[str, str]:
+    """A question like "7 加 5 等于几？" and a signed token holding its answer."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    token = signing.dumps({"h": digest("challenge", str(a + b)), "n": secrets.token_hex(4)},
+                          salt=CHALLENGE_SALT, compress=True)
+    return f"{a} 加 {b} 等于几？", token
+
+
+def check_challenge(token: str, answer: str) -> None:
+    try:
+        data = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+    except signing.SignatureExpired:
+        raise DomainError("验证题已过期，请重新作答。", field="challenge") from None
+    except signing.BadSignature:
+        raise DomainError("验证题无效，请刷新页面后重试。", field="challenge") from None
+    given = (answer or "").strip()
+    if not given.isdigit() or not hmac.compare_digest(data.get("h", ""),
+                                                      digest("challenge", str(int(given)))):
+        raise DomainError("验证题答案不正确，请重新计算。", field="challenge")
+
+
+def check_limits(ip_hash: str, phone_hash: str) -> None:
+    """Refuse the message when the IP or the phone has used up its window. Runs in the
+    transaction that inserts the message; on PostgreSQL it first takes a transaction-level
+    advisory lock on the IP (released at commit), so parallel requests from one IP are
+    counted one after the other — lock and both counts in one round trip."""
+    from .models import Message
+
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_advisory_xact_lock(%s),"
+                " (SELECT count(*) FROM stations_message WHERE ip_hash = %s AND created_at >= %s),"
+                " (SELECT count(*) FROM stations_message WHERE phone_hash = %s AND created_at >= %s)",
+                [int((ip_hash or "0")[:15], 16), ip_hash or "-", now - IP_WINDOW,
+                 phone_hash or "-", now - PHONE_WINDOW])
+            _lock, by_ip, by_phone = cur.fetchone()
+    else:  # SQLite runs IMMEDIATE transactions one at a time: no lock needed
+        by_ip = Message.objects.filter(ip_hash=ip_hash, created_at__gte=now - IP_WINDOW).count() \
+            if ip_hash else 0
+        by_phone = Message.objects.filter(phone_hash=phone_hash,
+                                          created_at__gte=now - PHONE_WINDOW).count() \
+            if phone_hash else 0
+    if ip_hash and by_ip >= ip_limit():
+        raise RateLimited(f"留言太频繁：同一网络10分钟内最多留言{ip_limit()}条，请稍后再试。"
+                          "您已提交的留言都已保存。")
+    if phone_hash and by_phone >= phone_limit():
+        raise RateLimited(f"留言太频繁：同一手机号一天内最多留言{phone_limit()}条，请明天再试。"
+                          "您已提交的留言都已保存。")

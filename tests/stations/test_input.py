@@ -1,0 +1,116 @@
+"""Bad input gets a clear message and saves nothing; limits, the challenge, the honeypot."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from PIL import Image
+
+from renda.core.errors import DomainError
+from renda.stations import actions, antiabuse
+from renda.stations.models import Message
+
+from .conftest import message_data
+
+pytestmark = pytest.mark.django_db
+
+
+def png_bytes(size=(20, 20)) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", size, "red").save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(("overrides", "field", "words"), [
+    ({"content": ""}, "content", "请填写留言内容"),
+    ({"content": "   "}, "content", "请填写留言内容"),
+    ({"content": "好" * 2001}, "content", "最多2000个字"),
+    ({"content": "你好<script>alert(1)</script>请处理"}, "content", "网页代码"),
+    ({"phone": "12345"}, "phone", "11位数字"),
+    ({"phone": "23812345678"}, "phone", "11位数字"),
+    ({"category": "bogus"}, "category", "类别"),
+    ({"website": "http://spam.example"}, "website", "提交失败"),
+    ({"challenge_answer": "999"}, "challenge", "答案不正确"),
+    ({"challenge_token": "forged"}, "challenge", "验证题无效"),
+])
+def test_bad_input_refused_and_nothing_saved(station, overrides, field, words):
+    with pytest.raises(DomainError) as err:
+        actions.submit_message(station=station, data=message_data(**overrides), ip="10.1.1.1")
+    assert err.value.field == field
+    assert words in err.value.message
+    assert Message.objects.count() == 0
+
+
+def test_non_image_photo_refused(station):
+    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
+    with pytest.raises(DomainError, match="不是有效的图片"):
+        actions.submit_message(station=station, data=message_data(photo=fake), ip="10.1.1.2")
+    assert Message.objects.count() == 0
+
+
+def test_oversized_photo_refused(station):
+    big = SimpleUploadedFile("big.png", png_bytes() + b"\0" * (5 * 1024 * 1024),
+                             content_type="image/png")
+    with pytest.raises(DomainError, match="超过 5 MB"):
+        actions.submit_message(station=station, data=message_data(photo=big), ip="10.1.1.3")
+    assert Message.objects.count() == 0
+
+
+def test_gif_refused(station):
+    buf = io.BytesIO()
+    Image.new("RGB", (5, 5)).save(buf, "GIF")
+    gif = SimpleUploadedFile("a.gif", buf.getvalue(), content_type="image/gif")
+    with pytest.raises(DomainError, match="JPG 或 PNG"):
+        actions.submit_message(station=station, data=message_data(photo=gif), ip="10.1.1.4")
+
+
+def test_real_photo_saved(station, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    ok = SimpleUploadedFile("ok.png", png_bytes(), content_type="image/png")
+    m = actions.submit_message(station=station, data=message_data(photo=ok), ip="10.1.1.5")
+    assert m.photo and m.photo.size > 0
+
+
+def test_sixth_message_from_one_ip_in_ten_minutes_refused(station):
+    for i in range(5):
+        actions.submit_message(station=station, data=message_data(phone=f"1391234000{i}"),
+                               ip="10.2.2.2")
+    with pytest.raises(antiabuse.RateLimited, match="太频繁"):
+        actions.submit_message(station=station, data=message_data(phone="13912340009"),
+                               ip="10.2.2.2")
+    assert Message.objects.count() == 5
+    # another IP is not affected
+    actions.submit_message(station=station, data=message_data(phone="13912340008"), ip="10.2.2.3")
+
+
+def test_ip_window_is_ten_minutes(station, time_machine_now=None):
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for i in range(5):
+            actions.submit_message(station=station, data=message_data(phone=f"1371234000{i}"),
+                                   ip="10.3.3.3")
+    with time_machine.travel(start + timezone.timedelta(minutes=11), tick=False):
+        actions.submit_message(station=station, data=message_data(phone="13712340009"),
+                               ip="10.3.3.3")
+    assert Message.objects.count() == 6
+
+
+def test_phone_limit_across_ips(station):
+    for i in range(5):
+        actions.submit_message(station=station, data=message_data(), ip=f"10.4.4.{i}")
+    with pytest.raises(antiabuse.RateLimited, match="同一手机号"):
+        actions.submit_message(station=station, data=message_data(), ip="10.4.4.99")
+
+
+@override_settings(RENDA_STATIONS_IP_LIMIT=100)
+def test_limit_is_configurable(station):
+    for i in range(7):
+        actions.submit_message(station=station, data=message_data(phone=f"1361234000{i}"),
+                               ip="10.5.5.5")
+    assert Message.objects.count() == 7
