@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "renda.core",
     "renda.deputies",
     "renda.suggestions",
+    "renda.stations",
+    "renda.archive",
+    "renda.voting",
+    "renda.assist",
     "renda.api",
 ]
 
@@ -103,7 +107,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -248,8 +251,10 @@ if TESTING:
     TASKS["default"] = {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
 
 # --- i18n -----------------------------------------------------------------------------
+# The interface is written in Chinese; the browser's language does not switch Django's own
+# strings (form errors, weekday names) to another language in the middle of Chinese pages.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [PROJECT_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
@@ -274,3 +279,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 RENDA_SITE_URL = env_str("RENDA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Citizens' messages (联络站): per IP per 10 minutes, per phone per day; counted in the
+# database so the limits hold across processes. Raise them only for load tests.
+RENDA_STATIONS_IP_LIMIT = env_int("RENDA_STATIONS_IP_LIMIT", 5, minimum=1)
+RENDA_STATIONS_PHONE_LIMIT = env_int("RENDA_STATIONS_PHONE_LIMIT", 5, minimum=1)

@@ -11,6 +11,12 @@ urlpatterns = [
     path("public/suggestions/", include("renda.suggestions.urls_public")),
     path("documents/suggestions/", include("renda.suggestions.urls_documents")),
     path("settings/suggestions/", include("renda.suggestions.urls_settings")),
+    path("archive/", include("renda.archive.urls")),
+    path("assist/", include("renda.assist.urls")),
+    path("stations/", include("renda.stations.urls")),
+    path("", include("renda.stations.urls_public")),  # /s/<id>/, /d/<id>/, /track/, /find/
+    path("voting/", include("renda.voting.urls")),
+    path("public/voting/", include("renda.voting.urls_public")),
     path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -43,7 +43,7 @@ def counts() -> dict[str, int]:
 
 @pytest.fixture
 def city(db: Any) -> Congress:
-    assert load_demo(suggestions=False) is True
+    assert load_demo(suggestions=False, stations=False, archive=False, assist=False, voting=False) is True
     return Congress.objects.get(name="示例市人民代表大会")
 
 

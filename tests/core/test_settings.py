@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -132,3 +133,10 @@ def test_zero_idle_minutes_fails_fast(tmp_path):
 def test_both_tls_and_ssl_fail_fast(tmp_path):
     assert fails_with(start(tmp_path, EMAIL_USE_TLS="true", EMAIL_USE_SSL="true"),
                       "EMAIL_USE_TLS")
+
+
+def test_an_english_browser_still_gets_chinese_pages(client: Any) -> None:
+    """Django's own strings (form errors) stay Chinese whatever the browser asks for."""
+    response = client.post("/login/", {"login": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    text = response.content.decode()
+    assert "This field is required" not in text and "这个字段是必填项" in text

@@ -11,12 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from renda.core import audit
 from renda.core.auth import AccountLocked
-from renda.core.errors import DomainError
+from renda.core.errors import DomainError, NotAllowed
 from renda.core.models import Congress, Notification
 from renda.core.perms import Perm, congresses_with, has_perm
 from renda.core.ratelimit import hit
@@ -103,9 +103,27 @@ def on_domain(request: HttpRequest, exc: DomainError) -> HttpResponse:
                   [{"field": exc.field, "message": exc.message}] if exc.field else [])
 
 
+@api.exception_handler(NotAllowed)
+def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    """An action refused the caller itself (wrong role, not their unit): 403, not 400."""
+    return _error(request, 403, exc.message)
+
+
+# ninja's own messages, by how they begin (in DEBUG the parser's error is appended)
+HTTP_MESSAGES = {
+    "Cannot parse request body": "请求内容无法解析：请发送有效的 JSON（UTF-8 编码）。",
+    "CSRF check Failed": "CSRF 校验失败，请刷新页面后重试。",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, str(exc))
+    message = str(exc)
+    for english, chinese in HTTP_MESSAGES.items():
+        if message.startswith(english):
+            message = chinese
+            break
+    return _error(request, exc.status_code, message)
 
 
 # --- auth -------------------------------------------------------------------------------------
@@ -139,7 +157,7 @@ def revoke_token(request: HttpRequest) -> Any:
     type(record).objects.filter(pk=record.pk).update(revoked_at=timezone.now())
     audit.record("auth.token_revoked", actor=request.user, obj=request.user, request=request,
                  congress=request.user.congress_id, summary={"prefix": record.prefix})
-    return 204, None
+    return Status(204, None)
 
 
 # --- me and congresses ----------------------------------------------------------------------
@@ -151,7 +169,7 @@ def change_password(request: HttpRequest, payload: PasswordIn) -> Any:
     from renda.core.actions import change_password as do_change
 
     do_change(request.user, payload.old_password, payload.new_password, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 @api.get("/me", response=MeOut, tags=["me"], summary="当前用户与角色")
@@ -258,3 +276,19 @@ def deputy(request: HttpRequest, deputy_id: int) -> Any:
 from .suggestions import router as suggestions_router  # noqa: E402
 
 api.add_router("/suggestions", suggestions_router)
+
+from .stations import router as stations_router  # noqa: E402
+
+api.add_router("/stations", stations_router)
+
+from .archive import router as archive_router  # noqa: E402
+
+api.add_router("/archive", archive_router)
+
+from .voting import router as voting_router  # noqa: E402
+
+api.add_router("/voting", voting_router)
+
+from .assist import router as assist_router  # noqa: E402
+
+api.add_router("/assist", assist_router)

@@ -27,9 +27,20 @@ def renda(request: HttpRequest) -> dict[str, Any]:
             "security": has_perm_anywhere(user, Perm.SECURITY_MANAGE),
             "audit": has_perm_anywhere(user, Perm.AUDIT_READ),
             "my_suggestions": has_perm_anywhere(user, Perm.SUGGESTIONS_WRITE),
-            "suggestions": has_perm_anywhere(user, Perm.SUGGESTIONS_VIEW_ALL),
+            "suggestions": has_perm_anywhere(user, Perm.SUGGESTIONS_VIEW_ALL)
+            or has_perm_anywhere(user, Perm.SUGGESTIONS_FOLLOW),
             "inbox": has_perm_anywhere(user, Perm.SUGGESTIONS_HANDLE),
             "figures": has_perm_anywhere(user, Perm.SUGGESTIONS_FIGURES),
+            "station_messages": has_perm_anywhere(user, Perm.STATIONS_VIEW_ALL),
+            "station_inbox": has_perm_anywhere(user, Perm.STATIONS_ANSWER),
+            "station_keeper": has_perm_anywhere(user, Perm.STATIONS_KEEP),
             "suggestion_settings": has_perm_anywhere(user, Perm.CONFIG_MANAGE),
+            "assist": has_perm_anywhere(user, Perm.ASSIST_MANAGE),
+            "my_archive": has_perm_anywhere(user, Perm.ARCHIVE_OWN),
+            "archive": has_perm_anywhere(user, Perm.ARCHIVE_MANAGE),
+            "archive_table": has_perm_anywhere(user, Perm.ARCHIVE_VIEW_ALL),
+            "archive_verify": has_perm_anywhere(user, Perm.ARCHIVE_VERIFY),
+            "voting": has_perm_anywhere(user, Perm.VOTING_VIEW)
+            or has_perm_anywhere(user, Perm.VOTING_CAST),
         },
     }

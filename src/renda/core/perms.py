@@ -35,6 +35,21 @@ class Perm(StrEnum):
     SUGGESTIONS_FOLLOW = "suggestions.follow"      # a committee follows its fields
     SUGGESTIONS_EXPORT = "suggestions.export"
     SUGGESTIONS_FIGURES = "suggestions.figures"
+    ARCHIVE_OWN = "archive.own"            # a deputy: own archive, self-reports, check-in
+    ARCHIVE_VIEW_ALL = "archive.view_all"  # every deputy's archive, yearly table, figures
+    ARCHIVE_MANAGE = "archive.manage"      # activities, attendance, leave, point rules
+    ARCHIVE_VERIFY = "archive.verify"      # verify or reject self-reported records
+    VOTING_VIEW = "voting.view"            # rounds, candidates, results once the vote closed
+    VOTING_MANAGE = "voting.manage"        # rounds, screening, candidates, open/close, announce
+    VOTING_TELLER = "voting.teller"        # enter paper ballot counts
+    VOTING_CAST = "voting.cast"            # a deputy votes and rates, proposes projects
+    VOTING_REPORT = "voting.report"        # a unit reports progress of its projects
+    STATIONS_MANAGE = "stations.manage"            # stations, calendars; accept, transfer messages
+    STATIONS_VIEW_ALL = "stations.view_all"        # every message of the congress (masked phone)
+    STATIONS_KEEP = "stations.keep"                # a keeper: receptions and messages of own stations
+    STATIONS_ANSWER = "stations.answer"            # a unit answers messages transferred to it
+    STATIONS_FIGURES = "stations.figures"
+    ASSIST_MANAGE = "assist.manage"    # routing models, keyword rules, user dictionary, hot topics
 
 
 ROLE_PERMS: dict[str, frozenset[Perm]] = {
@@ -44,19 +59,36 @@ ROLE_PERMS: dict[str, frozenset[Perm]] = {
         Perm.SUGGESTIONS_VIEW_ALL, Perm.SUGGESTIONS_REVIEW, Perm.SUGGESTIONS_ASSIGN,
         Perm.SUGGESTIONS_SUPERVISE, Perm.SUGGESTIONS_PUBLISH, Perm.SUGGESTIONS_EXPORT,
         Perm.SUGGESTIONS_FIGURES,
+        Perm.STATIONS_MANAGE, Perm.STATIONS_VIEW_ALL, Perm.STATIONS_FIGURES,
+        Perm.VOTING_VIEW, Perm.VOTING_MANAGE, Perm.VOTING_TELLER,
+        Perm.ASSIST_MANAGE,
     }),
     Role.LEADER: frozenset({Perm.DEPUTIES_VIEW, Perm.DEPUTIES_EXPORT, Perm.ORGS_VIEW,
                             Perm.SUGGESTIONS_VIEW_ALL, Perm.SUGGESTIONS_EXPORT,
-                            Perm.SUGGESTIONS_FIGURES}),
+                            Perm.SUGGESTIONS_FIGURES, Perm.STATIONS_VIEW_ALL,
+                            Perm.STATIONS_FIGURES, Perm.VOTING_VIEW}),
     Role.COMMITTEE: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_FOLLOW,
-                               Perm.SUGGESTIONS_FIGURES}),
-    Role.UNIT: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_HANDLE}),
-    Role.STATION_KEEPER: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW}),
-    Role.DEPUTY: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_WRITE}),
+                               Perm.SUGGESTIONS_FIGURES, Perm.VOTING_VIEW}),
+    Role.UNIT: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_HANDLE,
+                          Perm.STATIONS_ANSWER, Perm.VOTING_REPORT}),
+    Role.STATION_KEEPER: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.STATIONS_KEEP}),
+    Role.DEPUTY: frozenset({Perm.DEPUTIES_VIEW, Perm.ORGS_VIEW, Perm.SUGGESTIONS_WRITE,
+                            Perm.VOTING_CAST}),
     Role.SYSADMIN: frozenset({Perm.USERS_MANAGE, Perm.CONFIG_MANAGE, Perm.ORGS_VIEW}),
     Role.SECADMIN: frozenset({Perm.ROLES_ASSIGN, Perm.SECURITY_MANAGE}),
     Role.AUDITOR: frozenset({Perm.AUDIT_READ}),
 }
+
+# 履职档案: deputies keep their own archive; staff run activities, rules and verification;
+# station keepers verify the station's records; leaders read everything.
+_ARCHIVE_PERMS = {
+    Role.DEPUTY: {Perm.ARCHIVE_OWN},
+    Role.STAFF: {Perm.ARCHIVE_VIEW_ALL, Perm.ARCHIVE_MANAGE, Perm.ARCHIVE_VERIFY},
+    Role.LEADER: {Perm.ARCHIVE_VIEW_ALL},
+    Role.STATION_KEEPER: {Perm.ARCHIVE_VERIFY},
+}
+for _role, _perms in _ARCHIVE_PERMS.items():
+    ROLE_PERMS[_role] = ROLE_PERMS[_role] | _perms
 
 # Roles that make up 三员; no user may hold two of them in the same congress.
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})

@@ -120,6 +120,18 @@ def home(request: HttpRequest) -> HttpResponse:
     from renda.suggestions.queries import home_cards as suggestion_cards
 
     cards.extend(suggestion_cards(user, role_set))
+    from renda.archive.queries import home_cards as archive_cards
+
+    cards.extend(archive_cards(user, role_set))
+    from renda.stations.queries import home_cards as station_cards
+
+    cards.extend(station_cards(user, role_set))
+    from renda.voting.queries import home_cards as voting_cards
+
+    cards.extend(voting_cards(user, role_set))
+    from renda.assist.queries import home_cards as assist_cards
+
+    cards.extend(assist_cards(user, role_set))
     if Role.SYSADMIN in role_set:
         pending = User.objects.filter(congress_id__in=user.congress_ids(),
                                       must_change_password=True, is_active=True).count()

@@ -19,7 +19,7 @@ from io import BytesIO
 from typing import IO, Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -115,10 +115,11 @@ def roster_file(people: list[Person]) -> IO[bytes]:
 
 
 class _Builder:
-    def __init__(self, stdout: Any = None, suggestions: bool = True) -> None:
+    def __init__(self, stdout: Any = None, suggestions: bool = True, stations: bool = True) -> None:
         self.rng = random.Random(SEED)
         self.stdout = stdout
         self.with_suggestions = suggestions
+        self.with_stations = stations
         self.phone_counter = 0
         self.used_names: set[str] = {a[1] for a in data.DEMO_ACCOUNTS}
         self.used_posts: set[tuple[str, str]] = set()
@@ -276,9 +277,16 @@ class _Builder:
             self.county(city, county, people)
         self.check_demo_deputy(city)
         self.notifications(city)
+        _analyze()
         # 代表建议: ~470 suggestions made through the workflow's actions (demo/suggestions.py).
         if self.with_suggestions:
             self.counts.update(load_suggestions(city, self.rng, self.stdout))
+        # 联络站: ~15 stations, 2,000 messages, a year of receptions (demo/stations.py).
+        if self.with_stations:
+            _analyze()
+            from .stations import load_stations
+
+            self.counts.update(load_stations(city, random.Random(SEED + 4), self.stdout))
         self.counts["seconds"] = round(time.monotonic() - started, 1)
         audit.record("demo.loaded", congress=city, obj=city, summary=self.counts)
 
@@ -611,17 +619,51 @@ def _rank(deputy: Deputy) -> int:
     return _seniority(deputy.work_unit, deputy.title)
 
 
-def load_demo(stdout: Any = None, *, suggestions: bool = True) -> bool:
+def _analyze() -> None:
+    """Fresh planner statistics between the demo's phases. The whole demo is written in one
+    transaction, which autovacuum cannot see; without this, PostgreSQL plans the later
+    phases' queries for empty tables and a load that takes a minute takes many."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def load_demo(stdout: Any = None, *, suggestions: bool = True, stations: bool = True,
+              archive: bool = True, assist: bool = True, voting: bool = True) -> bool:
     """Build the demo once. Returns False, changing nothing, when it is already there.
-    ``suggestions=False`` leaves out the ~30 s of suggestions (for tests of the rest)."""
+    ``suggestions=False`` leaves out the ~30 s of suggestions (for tests of the rest);
+    ``stations=False`` leaves out the liaison stations, messages and receptions."""
     if Congress.objects.filter(name=data.CITY_CONGRESS["name"]).exists():
         if stdout is not None:
             stdout.write("演示数据已存在，未重复导入。")
         return False
     started = time.monotonic()
     with transaction.atomic():
-        builder = _Builder(stdout, suggestions=suggestions)
+        builder = _Builder(stdout, suggestions=suggestions, stations=stations)
         builder.build()
+        # 履职档案: a year of activities, attendance and deputies' reports (demo/archive.py);
+        # ``archive=False`` leaves it out.
+        if archive:
+            from .archive import load_archive
+
+            _analyze()
+            load_archive(Congress.objects.get(name=data.CITY_CONGRESS["name"]),
+                         random.Random(SEED + 6), stdout)
+        # 智能辅助: keyword rules, local names, a routing model when there are suggestions
+        # (demo/assist.py); ``assist=False`` leaves it out.
+        if assist:
+            from .assist import load_assist
+
+            load_assist(Congress.objects.get(name=data.CITY_CONGRESS["name"]), stdout,
+                        train=suggestions)
+        # 民生实事项目票决: this year's round voted and under way, next year's open for
+        # voting (demo/voting.py); ``voting=False`` leaves it out.
+        if voting:
+            from .voting import load_voting
+
+            _analyze()
+            load_voting(Congress.objects.get(name=data.CITY_CONGRESS["name"]),
+                        random.Random(SEED + 7), stdout)
     if stdout is not None:
         stdout.write(f"演示数据已生成，用时 {time.monotonic() - started:.1f} 秒。")
     return True
