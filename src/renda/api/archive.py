@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from renda.archive import actions, queries
 from renda.archive.access import deputy_of, get_record_to_verify, require_deputy
@@ -141,7 +141,7 @@ def self_report(request: HttpRequest, payload: SelfReportIn) -> Any:
     congress = _congress_of(deputy, payload.congress_id)
     rec = actions.self_report(request.user, congress, payload.kind, payload.day, payload.title,
                               payload.detail, request=request)
-    return 201, _record(rec)
+    return Status(201, _record(rec))
 
 
 @router.post("/checkin", response={200: CheckInOut, 400: Error, 403: Error, 422: Error},

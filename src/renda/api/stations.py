@@ -20,7 +20,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from renda.core.errors import DomainError
 from renda.core.perms import Perm, congresses_with
@@ -161,8 +161,8 @@ def _submit(request: HttpRequest, payload: MessageIn, *, station: Station | None
         m = actions.submit_message(station=station, deputy=deputy, data=data, ip=_ip(request),
                                    request=request)
     except antiabuse.RateLimited as exc:
-        return 429, {"detail": exc.message, "errors": []}
-    return 201, {"code": m.code, "status": m.status, "track_url": f"/track/{m.code}/"}
+        return Status(429, {"detail": exc.message, "errors": []})
+    return Status(201, {"code": m.code, "status": m.status, "track_url": f"/track/{m.code}/"})
 
 
 # --- public --------------------------------------------------------------------------------------
@@ -226,9 +226,9 @@ def message_list(request: HttpRequest, filters: Query[ListQuery]) -> Any:
     ids = (congresses_with(user, Perm.STATIONS_VIEW_ALL) | congresses_with(user, Perm.STATIONS_KEEP)
            | congresses_with(user, Perm.STATIONS_ANSWER))
     if not ids:
-        return 403, {"detail": "您没有查看群众留言的权限。", "errors": []}
+        return Status(403, {"detail": "您没有查看群众留言的权限。", "errors": []})
     if filters.congress is not None and filters.congress not in ids:
-        return 404, {"detail": "不存在或您无权查看。", "errors": []}
+        return Status(404, {"detail": "不存在或您无权查看。", "errors": []})
     congress_id = filters.congress or min(ids)
     flt = queries.MessageFilter.from_params(filters.dict())
     rows, has_next = queries.page_of(queries.message_list(user, congress_id, flt), filters.page)

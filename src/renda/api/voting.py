@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 
 from renda.core.perms import Perm, has_perm
 from renda.core.ratelimit import hit
@@ -136,9 +136,9 @@ def close_vote(request: HttpRequest, round_id: int) -> Any:
              summary="核对选票是否已计入（不返回选票内容）")
 def tracker(request: HttpRequest, payload: TrackerIn) -> Any:
     if not hit("voting-tracker", request.META.get("REMOTE_ADDR", ""), limit=30, window=300):
-        return 429, {"detail": "核对过于频繁，请 5 分钟后再试。", "errors": []}
+        return Status(429, {"detail": "核对过于频繁，请 5 分钟后再试。", "errors": []})
     r, state = queries.find_tracker(payload.tracker)
     if state == "invalid":
-        return 422, {"detail": "核对码应为 16 位字母和数字。",
-                     "errors": [{"field": "tracker", "message": "核对码格式不正确"}]}
+        return Status(422, {"detail": "核对码应为 16 位字母和数字。",
+                            "errors": [{"field": "tracker", "message": "核对码格式不正确"}]})
     return {"state": state, "round_id": r.pk if r else None, "round_title": r.title if r else None}
