@@ -17,7 +17,7 @@ records ``RecordKind.SUGGESTION`` for the lead deputy (key ``suggestion:<id>:lea
 and ``RecordKind.COSIGN`` for each confirmed co-signer (``suggestion:<id>:co:<deputy>``);
 ``not_registered``, ``merged`` and ``withdrawn`` void every record of ``suggestion:<id>``.
 
-**Stations** (联络站 — to be wired by the stations module):
+**Stations** (联络站 — wired in ``stations.actions.check_in`` and ``transfer_to_suggestion``):
 
     # a reception (接待) took place with these deputies present:
     for deputy in reception.deputies.all():
@@ -34,7 +34,8 @@ and ``RecordKind.COSIGN`` for each confirmed co-signer (``suggestion:<id>:co:<de
                    congress=message.congress_id, title=f"群众留言转为建议：{message.subject}",
                    source=f"message:{message.pk}")
 
-**Voting** (民生实事项目票决 — to be wired by the voting module). Only the *receipt* —
+**Voting** (民生实事项目票决 — wired in ``voting.actions._capture_participation``, at closing,
+from the receipts in deputy order). Only the *receipt* —
 that the deputy took part — is recorded; never the ballot, its choices or its time order:
 
     capture.record(receipt.deputy, RecordKind.VOTING, f"vote:{round.pk}:{receipt.deputy_id}",
