@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Congress
+from .models import Congress, RoleAssignment, User
 from .perms import Perm, congresses_with
 
 
@@ -38,3 +38,13 @@ def require_perm(user: Any, perm: Perm, congress: Any) -> None:
 
     if not has_perm(user, perm, congress):
         raise PermissionDenied("您没有此项权限。")
+
+
+def users_for(congress_id: int, role: str, organization_id: int | None = None) -> list[User]:
+    """The active accounts holding ``role`` in a congress today (within an organization, for
+    units and committees) — whom a module notifies or reminds."""
+    qs = RoleAssignment.objects.current().filter(congress_id=congress_id, role=role,
+                                                 user__is_active=True)
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    return list(User.objects.filter(pk__in=qs.values("user_id")))

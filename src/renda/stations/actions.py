@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from renda.archive import capture
 from renda.archive.models import RecordKind
 from renda.core import audit
+from renda.core.access import users_for
 from renda.core.errors import DomainError
 from renda.core.models import PHONE_VALIDATOR, Organization, OrgKind, Role, RoleAssignment, User
 from renda.core.notify import notify
@@ -143,13 +144,6 @@ def _role(actor: User, m: Message, *wanted: str) -> str:
             return role
     raise DomainError("您没有处理这条留言的权限。")
 
-
-def users_for(congress_id: int, role: str, organization_id: int | None = None) -> list[User]:
-    qs = RoleAssignment.objects.current().filter(congress_id=congress_id, role=role,
-                                                 user__is_active=True)
-    if organization_id is not None:
-        qs = qs.filter(organization_id=organization_id)
-    return list(User.objects.filter(pk__in=qs.values("user_id")))
 
 
 def _url(m: Message) -> str:

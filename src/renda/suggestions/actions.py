@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from renda.core import audit
+from renda.core.access import users_for
 from renda.core.errors import DomainError, NotAllowed
 from renda.core.models import Congress, Organization, OrgKind, Role, RoleAssignment, Session, User
 from renda.core.notify import notify
@@ -140,13 +141,6 @@ def _text(value: Any, label: str, field: str, *, required: bool = True, minimum:
         raise DomainError(f"{label}最多{maximum}个字，现有{len(text)}个字。", field=field)
     return text
 
-
-def users_for(congress_id: int, role: str, organization_id: int | None = None) -> list[User]:
-    qs = RoleAssignment.objects.current().filter(congress_id=congress_id, role=role,
-                                                 user__is_active=True)
-    if organization_id is not None:
-        qs = qs.filter(organization_id=organization_id)
-    return list(User.objects.filter(pk__in=qs.values("user_id")))
 
 
 def _deputy_users(s: Suggestion, *, cosigners: bool = True) -> list[User]:
