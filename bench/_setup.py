@@ -37,3 +37,38 @@ def setup() -> str:
         where = f"SQLite file in {tmp}"
     return f"{where}; Python {platform.python_version()} on {platform.machine()}, " \
            f"{os.cpu_count()} CPUs"
+
+
+def server_command(port: int) -> list[str]:
+    """Gunicorn as docs/operations.md recommends for production: the application imported
+    once before the workers fork (``--preload``), 2 × CPUs + 1 sync workers."""
+    workers = 2 * (os.cpu_count() or 1) + 1
+    return [sys.executable, "-m", "gunicorn", "renda.wsgi:application",
+            "--bind", f"127.0.0.1:{port}", "--preload", "--workers", str(workers),
+            "--worker-class", "sync", "--log-level", "warning"]
+
+
+def server_label() -> str:
+    return f"Gunicorn --preload, {2 * (os.cpu_count() or 1) + 1} sync workers"
+
+
+def start_server(port: int, env: dict[str, str]):
+    """Start the production server on 127.0.0.1:``port`` and wait for /healthz."""
+    import http.client
+    import subprocess
+    import time
+
+    proc = subprocess.Popen(server_command(port), cwd=ROOT, env=env)  # noqa: S603
+    deadline = time.time() + 240  # a loaded machine may take a while to import Django
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("Gunicorn exited at start")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("Gunicorn did not start")

@@ -11,9 +11,9 @@ SQLite), then
     DATABASE_URL=postgres://renda:renda@127.0.0.1:55440/renda_stations \\
         uv run python bench/messages.py [--n 1000000] [--seconds 10] [--clients 8]
 
-The server runs as docs/operations.md recommends: ``gunicorn renda.wsgi:application
---workers 3 --worker-class gthread --threads 4``. The load comes from --clients threads of
-this process, each with a keep-alive connection, on the same 2-core machine.
+The server runs as docs/operations.md recommends (``--preload``, 2 × CPUs + 1 sync workers;
+bench/_setup.py). The load comes from --clients threads of this process, on the same 2-core
+machine.
 
 Ends with: RESULT messages=<n> submit_rps=<n> floor_rps=<n> list_ms=<median> figures_ms=<median>
 """
@@ -28,7 +28,6 @@ import os
 import random
 import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -37,7 +36,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import setup
+from bench._setup import server_label, setup, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT.parent / "shared" / "data" / "messages-unlabeled.csv"
@@ -217,21 +216,8 @@ def main() -> None:
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
     env["PYTHONPATH"] = str(ROOT / "src")
     port = free_port()
-    cmd = [sys.executable, "-m", "gunicorn", "renda.wsgi:application", "--workers", "3",
-           "--worker-class", "gthread", "--threads", "4", "--bind", f"127.0.0.1:{port}",
-           "--log-level", "warning"]
-    server = subprocess.Popen(cmd, env=env, cwd=str(ROOT))  # noqa: S603
+    server = start_server(port, env)
     try:
-        for _ in range(100):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                c.request("GET", "/healthz")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit("gunicorn did not start")
         c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         c.request("GET", "/api/v1/stations/public/challenge")
         ch = json.loads(c.getresponse().read())
@@ -253,7 +239,7 @@ def main() -> None:
         floor = hammer(port, args.seconds, args.clients, health)
         submit_rps = hammer(port, args.seconds, args.clients, submit)
         print(f"/healthz {floor:.0f} req/s; submit {submit_rps:.0f} req/s "
-              f"({submit_rps / floor:.2f} of the floor), {args.clients} clients, gunicorn 3×4 gthread",
+              f"({submit_rps / floor:.2f} of the floor), {args.clients} clients, {server_label()}",
               flush=True)
     finally:
         server.terminate()

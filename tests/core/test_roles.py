@@ -4,9 +4,10 @@ nothing; no one holds two of the three, and another congress is 404, never 403."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from renda.core import actions
 from renda.core.errors import DomainError
@@ -362,3 +363,21 @@ def test_secadmin_cannot_set_another_congress_policy(secadmin, other_congress):
         actions.update_security_policy(secadmin, other_congress, max_failed_logins=3,
                                        lockout_minutes=30, idle_minutes=10)
     assert not SecurityPolicy.objects.exists()
+
+
+def test_current_roles_are_exactly_the_assignments_in_force_today(city, other_congress):
+    today = timezone.localdate()
+    user = make_user("many-roles", city)
+    spans = {"ended": (today - timedelta(days=30), today - timedelta(days=1)),
+             "ends-today": (today - timedelta(days=30), today),
+             "starts-today": (today, None), "future": (today + timedelta(days=1), None),
+             "open": (today - timedelta(days=400), None)}
+    made = {}
+    for i, (name, (start, end)) in enumerate(spans.items()):
+        made[name] = RoleAssignment.objects.create(
+            user=user, congress=city if i % 2 else other_congress, role=Role.STAFF,
+            start_date=start, end_date=end)
+    user = User.objects.get(pk=user.pk)
+    got = {ra.pk for ra in user.current_roles()}
+    assert got == set(user.roles.current().values_list("pk", flat=True))
+    assert got == {made[n].pk for n in ("ends-today", "starts-today", "open")}

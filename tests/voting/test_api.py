@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 
 from renda.api.auth import issue_token
-from renda.voting.models import Ballot, Receipt
+from renda.voting import actions
+from renda.voting.models import Attendance, Ballot, Receipt, Round
 
 from .conftest import ballot
 
@@ -98,3 +99,45 @@ def test_missing_round_is_404(voters, path):
 def test_other_congress_gets_404(open_round, outsider):
     assert api(outsider)("get", f"/rounds/{open_round.pk}").status_code == 404
     assert api(outsider)("post", f"/rounds/{open_round.pk}/close").status_code == 404
+
+
+def test_ballot_refusals_name_the_right_status_and_save_nothing(open_round, voters, staff,
+                                                                 other_deputy_user):
+    body = {"choices": ballot(open_round)}
+    # another congress's deputy cannot see the round at all; a missing round is the same
+    assert api(other_deputy_user)("post", f"/rounds/{open_round.pk}/ballot", body).status_code == 404
+    assert api(voters[0])("post", "/rounds/999999/ballot", body).status_code == 404
+    # staff see the round but have no vote
+    resp = api(staff)("post", f"/rounds/{open_round.pk}/ballot", body)
+    assert resp.status_code == 403 and "代表本人" in resp.json()["detail"]
+    # a deputy recorded on leave sees no vote and is refused
+    actions.set_attendance(staff, open_round, voters[1].deputy.pk, Attendance.LEAVE)
+    detail = api(voters[1])("get", f"/rounds/{open_round.pk}").json()
+    assert detail["can_vote"] is False and detail["has_voted"] is False
+    resp = api(voters[1])("post", f"/rounds/{open_round.pk}/ballot", body)
+    assert resp.status_code == 400 and "请假" in resp.json()["detail"]
+    assert api(staff)("get", f"/rounds/{open_round.pk}").json()["can_vote"] is False
+    assert not Receipt.objects.exists() and not Ballot.objects.exists()
+
+
+def test_the_ballot_shown_follows_the_round_from_vote_to_rating(open_round, voters, staff):
+    call = api(voters[0])
+    on_vote = call("get", f"/rounds/{open_round.pk}").json()
+    assert [c["id"] for c in on_vote["candidates"]] == list(
+        open_round.candidates.values_list("id", flat=True))
+    for u in voters:
+        api(u)("post", f"/rounds/{open_round.pk}/ballot", {"choices": ballot(open_round)})
+    actions.close_vote(staff, open_round)
+    closed = call("get", f"/rounds/{open_round.pk}").json()
+    assert closed["ballot_kind"] is None and not closed["can_vote"] and len(closed["candidates"]) == 12
+    r = Round.objects.get(pk=open_round.pk)
+    for target in ("announced", "implementing"):
+        actions.move(staff, r, target)
+    actions.open_rating(staff, r)
+    rating = call("get", f"/rounds/{open_round.pk}").json()
+    elected = set(r.candidates.filter(elected=True).values_list("id", flat=True))
+    assert rating["ballot_kind"] == "rating" and rating["can_vote"] and rating["has_voted"] is False
+    assert {c["id"] for c in rating["candidates"]} == elected and len(elected) == 10
+    choices = {str(c): "satisfied" for c in elected}
+    assert call("post", f"/rounds/{open_round.pk}/ballot", {"choices": choices}).status_code == 200
+    assert call("get", f"/rounds/{open_round.pk}").json()["has_voted"] is True

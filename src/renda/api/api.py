@@ -16,7 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from renda.core import audit
 from renda.core.auth import AccountLocked
-from renda.core.errors import DomainError, NotAllowed
+from renda.core.errors import DomainError, NotAllowed, NotFound
 from renda.core.models import Congress, Notification
 from renda.core.perms import Perm, congresses_with, has_perm
 from renda.core.ratelimit import hit
@@ -109,6 +109,11 @@ def on_not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
     return _error(request, 403, exc.message)
 
 
+@api.exception_handler(NotFound)
+def on_not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return _error(request, 404, exc.message)
+
+
 # ninja's own messages, by how they begin (in DEBUG the parser's error is appended)
 HTTP_MESSAGES = {
     "Cannot parse request body": "请求内容无法解析：请发送有效的 JSON（UTF-8 编码）。",
@@ -183,7 +188,7 @@ def me(request: HttpRequest) -> Any:
         "roles": [{"congress_id": r.congress_id, "congress": r.congress.name, "role": r.role,
                    "role_label": r.get_role_display(), "organization_id": r.organization_id,
                    "organization": str(r.organization) if r.organization_id else None}
-                  for r in user.current_roles()],
+                  for r in user.roles.current().select_related("congress", "organization")],
         "unread_notifications": Notification.objects.filter(user=user).unread().count(),
     }
 

@@ -20,7 +20,7 @@ from renda.core.perms import Perm, has_perm
 from renda.core.ratelimit import hit
 from renda.voting import actions, queries
 from renda.voting.access import check_results, get_round_for
-from renda.voting.models import Attendance, Entitlement, Kind, Method, Receipt, Round, RoundStatus
+from renda.voting.models import Kind, Method, Round, RoundStatus
 
 from .schemas import Error
 from .voting_schemas import (
@@ -48,24 +48,21 @@ def _kind(r: Round) -> str | None:
 
 def _round_out(user: Any, r: Round) -> dict[str, Any]:
     kind = _kind(r)
-    qs = r.candidates.select_related("unit")
-    if kind == Kind.RATING:
-        qs = qs.filter(elected=True)
-    deputy_id = queries.deputy_id_of(user) if kind else None
-    voted = bool(deputy_id) and Receipt.objects.filter(round=r, kind=kind,
-                                                       deputy_id=deputy_id).exists()
-    entitled = bool(deputy_id) and has_perm(user, Perm.VOTING_CAST, r.congress_id) and \
-        Entitlement.objects.filter(round=r, kind=kind, deputy_id=deputy_id,
-                                   attendance=Attendance.PRESENT).exists()
+    may_cast, voted = (queries.ballot_state(user, r, kind)
+                       if kind and has_perm(user, Perm.VOTING_CAST, r.congress_id)
+                       else (False, False))
+    if kind:
+        candidates = queries.ballot_candidates(r, kind)
+    else:
+        candidates = [{"id": c.pk, "title": c.title, "description": c.description,
+                       "budget": c.budget, "unit": c.unit.name if c.unit_id else None}
+                      for c in r.candidates.select_related("unit")]
     return {
         "id": r.pk, "congress_id": r.congress_id, "year": r.year, "title": r.title,
         "seats": r.seats, "method": r.method, "status": r.status,
         "status_label": r.get_status_display(), "opened_at": r.opened_at,
         "closed_at": r.closed_at, "has_voted": voted, "ballot_kind": kind,
-        "can_vote": entitled and not voted,
-        "candidates": [{"id": c.pk, "title": c.title, "description": c.description,
-                        "budget": c.budget, "unit": c.unit.name if c.unit_id else None}
-                       for c in qs],
+        "can_vote": may_cast, "candidates": candidates,
     }
 
 
@@ -82,10 +79,11 @@ def round_detail(request: HttpRequest, round_id: int) -> Any:
 @router.post("/rounds/{round_id}/ballot", response={200: CastOut, **ERRORS},
              summary="投票（测评进行中时为满意度测评）；返回只显示一次的选票核对码")
 def cast(request: HttpRequest, round_id: int, payload: BallotIn) -> Any:
-    r = get_round_for(request.user, round_id, Perm.VOTING_CAST)
-    kind = Kind.RATING if r.status == S.EVALUATING else Kind.VOTE
-    tracker = actions.cast(request.user, r.pk, payload.choices, kind=kind)
-    return {"tracker": tracker, "round_id": r.pk}
+    # The action reads the round under the ballot box's lock and answers 404 for a round
+    # the caller cannot see, 403 without the right to vote; the ballot (vote or rating)
+    # is the one open on it.
+    tracker = actions.cast(request.user, round_id, payload.choices)
+    return {"tracker": tracker, "round_id": round_id}
 
 
 @router.get("/rounds/{round_id}/turnout", response={200: TurnoutOut, **ERRORS},

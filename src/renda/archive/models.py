@@ -150,7 +150,7 @@ class Invitation(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "活动邀请"
-        ordering = ["activity", "id"]
+        ordering = ["activity_id", "id"]
         constraints = [models.UniqueConstraint(fields=["activity", "deputy"],
                                                name="invitation_unique")]
 
@@ -265,7 +265,7 @@ class RuleSet(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "积分规则"
-        ordering = ["congress", "-year"]
+        ordering = ["congress_id", "-year"]
         constraints = [models.UniqueConstraint(fields=["congress", "year"],
                                                name="ruleset_unique_year")]
 
@@ -290,7 +290,7 @@ class PointRule(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "积分规则项"
-        ordering = ["ruleset", "id"]
+        ordering = ["ruleset_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["ruleset", "kind"], name="pointrule_unique_kind"),
             models.CheckConstraint(condition=Q(cap__isnull=True) | Q(cap__gte=0),
@@ -345,7 +345,7 @@ class YearScore(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "年度积分"
-        ordering = ["congress", "year", "rank"]
+        ordering = ["congress_id", "year", "rank"]
         constraints = [models.UniqueConstraint(fields=["congress", "year", "deputy"],
                                                name="yearscore_unique")]
         indexes = [models.Index(fields=["congress", "year", "rank"])]

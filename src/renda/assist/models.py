@@ -40,7 +40,7 @@ class RoutingModel(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "分办模型"
-        ordering = ["congress", "target", "-version"]
+        ordering = ["congress_id", "target", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "target", "version"],
                                     name="routingmodel_unique_version"),
@@ -65,7 +65,7 @@ class KeywordRule(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "分办关键词规则"
-        ordering = ["congress", "unit__name"]
+        ordering = ["congress_id", "unit__name"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "unit"], name="keywordrule_unique_unit"),
         ]
@@ -92,7 +92,7 @@ class DictWord(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "用户词典"
-        ordering = ["congress", "word"]
+        ordering = ["congress_id", "word"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "word"], name="dictword_unique"),
         ]

@@ -17,6 +17,11 @@ class NotAllowed(DomainError):
     pages and the API answer 403 rather than 400."""
 
 
+class NotFound(DomainError):
+    """The object does not exist, or lies outside what the actor may see: the API answers
+    404, as it does for any object of another congress."""
+
+
 class IllegalTransition(DomainError):
     def __init__(self, label: str, current: str, target: str) -> None:
         super().__init__(f"{label}当前为“{current}”，不能变为“{target}”。")

@@ -111,7 +111,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    roles = user.current_roles()
+    roles = list(user.roles.current().select_related("congress", "organization"))
     role_set = {r.role for r in roles}
     cards: list[dict[str, Any]] = []
     from renda.deputies.queries import home_cards

@@ -113,7 +113,7 @@ class Delegation(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "代表团"
-        ordering = ["congress", "sort_order", "id"]
+        ordering = ["congress_id", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "name"], name="delegation_unique_name")
         ]
@@ -170,7 +170,7 @@ class Mandate(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "代表资格"
-        ordering = ["congress", "term", "id"]
+        ordering = ["congress_id", "term_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["deputy", "term"], name="mandate_one_per_term"),
             models.CheckConstraint(
@@ -202,7 +202,7 @@ class DeputyGroup(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "代表小组"
-        ordering = ["congress", "kind", "id"]
+        ordering = ["congress_id", "kind", "id"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "name"], name="group_unique_name")
         ]

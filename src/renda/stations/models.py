@@ -43,7 +43,7 @@ class Station(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "联络站"
-        ordering = ["congress", "id"]
+        ordering = ["congress_id", "id"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "name"], name="station_unique_name"),
         ]
@@ -68,7 +68,7 @@ class StationDeputy(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "进站代表"
-        ordering = ["station", "sort_order", "id"]
+        ordering = ["station_id", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["station", "deputy"], name="station_deputy_unique"),
         ]
@@ -103,7 +103,7 @@ class CalendarRule(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "接待日规则"
-        ordering = ["station", "id"]
+        ordering = ["station_id", "id"]
 
     def __str__(self) -> str:
         from .calendar import describe
@@ -129,7 +129,7 @@ class CalendarException(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "接待日调整"
-        ordering = ["station", "date"]
+        ordering = ["station_id", "date"]
         constraints = [
             models.UniqueConstraint(fields=["station", "date"], name="station_exception_unique"),
         ]

@@ -56,7 +56,7 @@ class Category(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "建议领域"
-        ordering = ["congress", "sort_order", "id"]
+        ordering = ["congress_id", "sort_order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "name"], name="category_unique_name")
         ]
@@ -111,7 +111,7 @@ class ReplyClass(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "答复类别"
-        ordering = ["congress", "sort_order", "code"]
+        ordering = ["congress_id", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["congress", "code"], name="replyclass_unique_code")
         ]
@@ -287,7 +287,7 @@ class Assignment(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "交办"
-        ordering = ["suggestion", "kind", "id"]
+        ordering = ["suggestion_id", "kind", "id"]
         indexes = [models.Index(fields=["unit", "status", "due_date"])]
 
     def __str__(self) -> str:
@@ -350,7 +350,7 @@ class Reply(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "答复"
-        ordering = ["assignment", "round"]
+        ordering = ["assignment_id", "round"]
         constraints = [
             models.UniqueConstraint(fields=["assignment", "round"], name="reply_one_per_round")
         ]

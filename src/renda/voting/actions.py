@@ -22,13 +22,14 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from renda.core import audit
-from renda.core.errors import DomainError
+from renda.core.errors import DomainError, NotAllowed, NotFound
 from renda.core.models import Organization, OrgKind, Role, RoleAssignment, User
 from renda.core.notify import notify
 from renda.core.perms import Perm, has_perm
 from renda.deputies.models import Deputy, Mandate, MandateStatus
 
-from . import states
+from . import queries, states
+from .access import visible_congresses
 from .models import (
     Attendance,
     Ballot,
@@ -70,6 +71,10 @@ def _lock(r: Round) -> Round:
 _BOX = 0x766F7465
 
 
+# The queries of casting are written out in SQL: at the opening of a vote every deputy
+# casts at once, and building these queries through the ORM cost more than running them.
+
+
 def _lock_shared(round_id: Any) -> Round:
     """Hold the round's ballot box open while one ballot is written, without serialising
     voters: a shared advisory lock on PostgreSQL, which closing takes exclusively (so a
@@ -77,12 +82,30 @@ def _lock_shared(round_id: Any) -> Round:
     SQLite has a single writer anyway."""
     try:
         pk = int(round_id)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [_BOX, pk])
-        return Round.objects.get(pk=pk)
-    except (Round.DoesNotExist, TypeError, ValueError):
-        raise DomainError("没有这一轮票决。") from None
+    except (TypeError, ValueError):
+        raise NotFound("没有这一轮票决。") from None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", [_BOX, pk])
+    # Read after the lock is held, so a round closed meanwhile is seen closed.
+    found = list(Round.objects.raw(f"SELECT * FROM {Round._meta.db_table} WHERE id = %s",  # noqa: S608
+                                   [pk]))
+    if not found:
+        raise NotFound("没有这一轮票决。")
+    return found[0]
+
+
+def _entitlement_for_update(r: Round, kind: str, user: Any) -> tuple[int, str] | None:
+    """(deputy id, attendance) of the user's deputy on the round's list, row-locked: a
+    concurrent change of attendance, or the same deputy's second request, waits here."""
+    sql = (f"SELECT e.deputy_id, e.attendance FROM {Entitlement._meta.db_table} e "  # noqa: S608
+           f"JOIN {Deputy._meta.db_table} d ON d.id = e.deputy_id "
+           "WHERE e.round_id = %s AND e.kind = %s AND d.user_id = %s")
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF e"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [r.pk, kind, user.pk])
+        return cursor.fetchone()
 
 
 def _lock_box(r: Round) -> None:
@@ -103,14 +126,6 @@ def _move(r: Round, target: str, actor: Any, reason: str = "", request: Any = No
                           **(summary or {})})
     r.status = target
     r.save()
-
-
-def _deputy_of(user: Any) -> Deputy:
-    deputy = Deputy.objects.filter(user=user).only("id").first() \
-        if getattr(user, "pk", None) else None
-    if deputy is None:
-        raise DomainError("只有代表本人才能投票。")
-    return deputy
 
 
 # --- trackers ----------------------------------------------------------------------------------
@@ -394,25 +409,26 @@ def clean_choices(r: Round, kind: str, choices: Mapping[Any, Any],
     return clean
 
 
-def _ballot_candidates(r: Round, kind: str) -> list[int]:
-    qs = Candidate.objects.filter(round_id=r.pk)
-    if kind == Kind.RATING:
-        qs = qs.filter(elected=True)
-    return list(qs.order_by().values_list("id", flat=True))
-
-
-def cast(user: User, round_id: Any, choices: Mapping[Any, Any], kind: str = Kind.VOTE) -> str:
+def cast(user: User, round_id: Any, choices: Mapping[Any, Any], kind: str | None = None) -> str:
     """Cast the deputy's secret ballot; returns the tracker, shown to the voter once.
 
-    The receipt (that this deputy voted, unique per round) and the ballot (what was voted,
-    no deputy, random key) are written in one transaction; a second attempt hits the
-    unique constraint and is refused. No audit event, log line or notification is written."""
-    deputy = _deputy_of(user)
+    ``kind`` is the ballot open on the round (the vote, or the year-end rating) unless
+    given. The receipt (that this deputy voted, unique per round) and the ballot (what was
+    voted, no deputy, random key) are written in one transaction; a second attempt hits the
+    unique constraint and is refused. No audit event, log line or notification is written.
+    A round the user cannot see is ``NotFound``; a user without the right to vote in its
+    congress is ``NotAllowed``."""
+    if not getattr(user, "pk", None):
+        raise NotAllowed("只有代表本人才能投票。")
     try:
         with transaction.atomic():
             r = _lock_shared(round_id)
+            if r.congress_id not in visible_congresses(user):
+                raise NotFound("没有这一轮票决。")
             if not has_perm(user, Perm.VOTING_CAST, r.congress_id):
-                raise DomainError("您没有此项权限。")
+                raise NotAllowed("只有代表本人才能投票。")
+            if kind is None:
+                kind = Kind.RATING if r.status == S.EVALUATING else Kind.VOTE
             if kind == Kind.VOTE:
                 if r.status != S.VOTING:
                     raise DomainError("本轮票决现在不在投票中。")
@@ -420,17 +436,18 @@ def cast(user: User, round_id: Any, choices: Mapping[Any, Any], kind: str = Kind
                     raise DomainError("本轮使用纸质选票，请在会场投票。")
             elif r.status != S.EVALUATING:
                 raise DomainError("满意度测评现在不在进行中。")
-            # Row-locked: a concurrent change of attendance, or the same deputy's second
-            # request, waits here.
-            ent = Entitlement.objects.select_for_update().filter(
-                round=r, kind=kind, deputy=deputy).only("attendance").first()
-            if ent is None:
+            entitled = _entitlement_for_update(r, kind, user)
+            if entitled is None:
+                if not Deputy.objects.filter(user=user).exists():
+                    raise NotAllowed("只有代表本人才能投票。")
                 raise DomainError("您不在本次表决的代表名单中。")
-            if ent.attendance != Attendance.PRESENT:
-                raise DomainError(f"您已登记为“{Attendance(ent.attendance).label}”，不能投票。")
-            clean = clean_choices(r, kind, choices, _ballot_candidates(r, kind))
+            deputy_id, attendance = entitled
+            if attendance != Attendance.PRESENT:
+                raise DomainError(f"您已登记为“{Attendance(attendance).label}”，不能投票。")
+            ids = [c["id"] for c in queries.ballot_candidates(r, kind)]
+            clean = clean_choices(r, kind, choices, ids)
             # A second ballot of the same deputy fails here, on the unique constraint.
-            Receipt.objects.create(round=r, kind=kind, deputy=deputy)
+            Receipt.objects.create(round=r, kind=kind, deputy_id=deputy_id)
             tracker = new_tracker()
             Ballot.objects.create(round=r, kind=kind, choices=clean, valid=True,
                                   tracker_hash=hash_tracker(tracker))

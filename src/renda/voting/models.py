@@ -156,7 +156,7 @@ class Proposal(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "项目提议"
-        ordering = ["round", "-created_at", "-id"]
+        ordering = ["round_id", "-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.title
@@ -194,7 +194,7 @@ class Candidate(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "候选项目"
-        ordering = ["round", "sort_order", "id"]
+        ordering = ["round_id", "sort_order", "id"]
 
     def __str__(self) -> str:
         return self.title
@@ -333,7 +333,7 @@ class Milestone(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "实施节点"
-        ordering = ["candidate", "due_date", "id"]
+        ordering = ["candidate_id", "due_date", "id"]
         constraints = [models.CheckConstraint(condition=Q(progress__lte=100),
                                               name="voting_milestone_progress_max")]
 

@@ -4,24 +4,65 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
 
 from renda.core.perms import Perm, congresses_with
 from renda.deputies.models import Deputy
 
-from .models import Ballot, Entitlement, Kind, Receipt, Round, RoundStatus
+from .models import Attendance, Ballot, Candidate, Entitlement, Kind, Receipt, Round, RoundStatus
 
 S = RoundStatus
 
 
-def deputy_id_of(user: Any) -> int | None:
+# The ballot's candidates cannot change while a vote or a rating is open: they are editable
+# only before they are fixed, the elected set is written by the tally, and a round never
+# goes back (states.TRANSITIONS). Each process keeps them for a short while, so that a hall
+# of deputies opening the ballot at once does not read them once per deputy; the key holds
+# the opening time, so no other round or later state can ever be served from it.
+BALLOT_CACHE_SECONDS = 30
+
+
+def ballot_candidates(r: Round, kind: str) -> list[dict[str, Any]]:
+    """The candidates on the ballot of ``kind`` (all of them for the vote, the elected ones
+    for the rating), as plain dicts in ballot order."""
+    opened = r.opened_at if kind == Kind.VOTE else r.rating_opened_at
+    is_open = (r.status == S.VOTING if kind == Kind.VOTE else r.status == S.EVALUATING)
+    key = f"voting:ballot:{r.pk}:{kind}:{opened.timestamp() if opened else ''}"
+    if is_open and opened is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    qs = Candidate.objects.filter(round_id=r.pk).select_related("unit")
+    if kind == Kind.RATING:
+        qs = qs.filter(elected=True)
+    rows = [{"id": c.pk, "title": c.title, "description": c.description, "budget": c.budget,
+             "unit": c.unit.name if c.unit_id else None} for c in qs]
+    if is_open and opened is not None:
+        cache.set(key, rows, BALLOT_CACHE_SECONDS)
+    return rows
+
+
+def ballot_state(user: Any, r: Round, kind: str) -> tuple[bool, bool]:
+    """(may cast now, has cast) of the user's deputy on the round's open ballot, in one
+    query: the entitlement of the user's deputy, present, with whether a receipt exists.
+
+    Every deputy opening the ballot asks this, all at the same time in the hall: the SQL
+    is written out, because building it through the ORM cost three times the query."""
     if not getattr(user, "pk", None):
-        return None
-    cached = getattr(user, "_voting_deputy_id", "unset")
-    if cached == "unset":
-        cached = Deputy.objects.filter(user=user).values_list("id", flat=True).first()
-        user._voting_deputy_id = cached
-    return cached
+        return False, False
+    sql = (f"SELECT e.attendance, EXISTS (SELECT 1 FROM {Receipt._meta.db_table} rc "  # noqa: S608
+           "WHERE rc.round_id = e.round_id AND rc.kind = e.kind AND rc.deputy_id = e.deputy_id) "
+           f"FROM {Entitlement._meta.db_table} e JOIN {Deputy._meta.db_table} d ON d.id = e.deputy_id "
+           "WHERE e.round_id = %s AND e.kind = %s AND d.user_id = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [r.pk, kind, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return False, False
+    attendance, voted = row[0], bool(row[1])
+    return attendance == Attendance.PRESENT and not voted, voted
 
 
 def rounds_for(user: Any) -> QuerySet[Round]:
