@@ -69,32 +69,43 @@ def check_challenge(token: str, answer: str) -> None:
         raise DomainError("验证题答案不正确，请重新计算。", field="challenge")
 
 
-def check_limits(ip_hash: str, phone_hash: str) -> None:
-    """Refuse the message when the IP or the phone has used up its window. Runs in the
-    transaction that inserts the message; on PostgreSQL it first takes a transaction-level
-    advisory lock on the IP (released at commit), so parallel requests from one IP are
-    counted one after the other — lock and both counts in one round trip."""
+_LOCK_NS = 0x6D736721  # the address locks' namespace (any constant; "msg!" in ASCII)
+
+
+def lock_address(ip_hash: str) -> None:
+    """PostgreSQL: take the transaction-level advisory lock of the address, in a statement
+    of its own. The count that follows starts after the lock is held, so it sees the
+    messages of every earlier holder (a statement sees only what was committed before it
+    began: a lock and a count in the same statement would count too little)."""
+    if connection.vendor == "postgresql" and ip_hash:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NS, int(ip_hash[:7], 16)])
+
+
+def counts(ip_hash: str, phone_hash: str) -> tuple[int, int]:
+    """Messages from the address in the last 10 minutes and from the phone in the last day."""
     from .models import Message
 
     now = timezone.now()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT pg_advisory_xact_lock(%s),"
-                " (SELECT count(*) FROM stations_message WHERE ip_hash = %s AND created_at >= %s),"
-                " (SELECT count(*) FROM stations_message WHERE phone_hash = %s AND created_at >= %s)",
-                [int((ip_hash or "0")[:15], 16), ip_hash or "-", now - IP_WINDOW,
-                 phone_hash or "-", now - PHONE_WINDOW])
-            _lock, by_ip, by_phone = cur.fetchone()
-    else:  # SQLite runs IMMEDIATE transactions one at a time: no lock needed
-        by_ip = Message.objects.filter(ip_hash=ip_hash, created_at__gte=now - IP_WINDOW).count() \
-            if ip_hash else 0
-        by_phone = Message.objects.filter(phone_hash=phone_hash,
-                                          created_at__gte=now - PHONE_WINDOW).count() \
-            if phone_hash else 0
-    if ip_hash and by_ip >= ip_limit():
+    by_ip = Message.objects.filter(ip_hash=ip_hash, created_at__gte=now - IP_WINDOW).count() \
+        if ip_hash else 0
+    by_phone = Message.objects.filter(phone_hash=phone_hash,
+                                      created_at__gte=now - PHONE_WINDOW).count() \
+        if phone_hash else 0
+    return by_ip, by_phone
+
+
+def refuse(by_ip: int, by_phone: int) -> None:
+    """Raise ``RateLimited`` if either count has reached its limit."""
+    if by_ip >= ip_limit():
         raise RateLimited(f"留言太频繁：同一网络10分钟内最多留言{ip_limit()}条，请稍后再试。"
                           "您已提交的留言都已保存。")
-    if phone_hash and by_phone >= phone_limit():
+    if by_phone >= phone_limit():
         raise RateLimited(f"留言太频繁：同一手机号一天内最多留言{phone_limit()}条，请明天再试。"
                           "您已提交的留言都已保存。")
+
+
+def check_limits(ip_hash: str, phone_hash: str) -> None:
+    """Refuse the message when the address or the phone has used up its window. Runs in
+    the transaction that inserts the message, after ``lock_address``."""
+    refuse(*counts(ip_hash, phone_hash))

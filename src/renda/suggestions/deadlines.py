@@ -7,6 +7,7 @@ Working days follow the State Council's public holidays and adjusted working day
 from __future__ import annotations
 
 import calendar
+import functools
 from datetime import date, timedelta
 
 import chinese_calendar
@@ -27,8 +28,10 @@ def is_workday(day: date) -> bool:
         return day.weekday() < 5
 
 
+@functools.lru_cache(maxsize=512)
 def add_workdays(day: date, workdays: int) -> date:
-    """The date ``workdays`` working days after ``day`` (``day`` itself not counted)."""
+    """The date ``workdays`` working days after ``day`` (``day`` itself not counted).
+    Cached: the calendar is fixed data, and every citizen's message asks the same day."""
     current = day
     remaining = workdays
     while remaining > 0:
