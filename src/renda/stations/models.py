@@ -226,15 +226,19 @@ class Message(models.Model):
     """A citizen's message (群众留言), left by QR code or raised at a reception."""
 
     # PROTECT on every FK: messages are part of the congress's record.
-    congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+")
+    # Every public message updates each index of this table, so the foreign keys get no
+    # index of their own: congress, station and unit lead the composite indexes below, and
+    # deputy, reception and suggestion have partial indexes that skip the (many) empty rows.
+    congress = models.ForeignKey(Congress, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
     station = models.ForeignKey(Station, on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="messages", verbose_name="联络站")
+                                related_name="messages", verbose_name="联络站", db_index=False)
     deputy = models.ForeignKey(Deputy, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name="留言给代表")
+                               related_name="+", verbose_name="留言给代表", db_index=False)
     reception = models.ForeignKey("Reception", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="messages")
+                                  related_name="messages", db_index=False)
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.ONLINE)
-    code = models.CharField("查询码", max_length=12, unique=True)
+    code = models.CharField("查询码", max_length=12)  # unique: see Meta (no pattern index)
     category = models.CharField("类别", max_length=12, choices=MessageCategory.choices,
                                 default=MessageCategory.OTHER)
     content = models.TextField("内容", max_length=2000)
@@ -251,10 +255,10 @@ class Message(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
     transfer_kind = models.CharField(max_length=10, choices=TransferKind.choices, blank=True)
     unit = models.ForeignKey(Organization, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name="承办单位")
+                             related_name="+", verbose_name="承办单位", db_index=False)
     suggestion = models.ForeignKey("suggestions.Suggestion", on_delete=models.PROTECT, null=True,
                                    blank=True, related_name="station_messages",
-                                   verbose_name="转成的代表建议")
+                                   verbose_name="转成的代表建议", db_index=False)
     answer_due = models.DateField("答复期限", null=True, blank=True)
     transferred_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField("答复", blank=True, max_length=3000)
@@ -284,7 +288,16 @@ class Message(models.Model):
             models.Index(fields=["status", "accept_due"]),
             models.Index(fields=["status", "answer_due"]),
             models.Index(fields=["id"], condition=models.Q(audited=False), name="message_unaudited"),
+            models.Index(fields=["deputy"], condition=models.Q(deputy__isnull=False),
+                         name="message_deputy"),
+            models.Index(fields=["reception"], condition=models.Q(reception__isnull=False),
+                         name="message_reception"),
+            models.Index(fields=["suggestion"], condition=models.Q(suggestion__isnull=False),
+                         name="message_suggestion"),
         ]
+        # A constraint rather than unique=True: the tracking code is only ever looked up
+        # whole, and unique=True adds a second, pattern-matching index on PostgreSQL.
+        constraints = [models.UniqueConstraint(fields=["code"], name="message_code_unique")]
 
     def __str__(self) -> str:
         return self.code
