@@ -332,6 +332,22 @@ class SecurityPolicy(models.Model):
         return self.idle_minutes or settings.SESSION_IDLE_MINUTES
 
 
+class RateCounter(models.Model):
+    """One fixed-window counter of ``renda.core.ratelimit``, in the database so that a limit
+    holds across every Gunicorn worker and app server without another service."""
+
+    digest = models.CharField(max_length=32, unique=True, help_text="范围与来源的哈希（不存原始 IP）。")
+    bucket = models.BigIntegerField(help_text="时间窗口编号。")
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "频率计数"
+
+    def __str__(self) -> str:
+        return f"{self.digest[:8]}…: {self.count}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the phone app: stored as a hash, expiring and revocable."""
 
