@@ -369,31 +369,17 @@ def transfer_to_suggestion(actor: User, message: Message, deputy: Deputy | int, 
     linked both ways (``message.suggestion`` and ``suggestion.station_messages``). The
     deputy revises and submits the draft as their own; staff answer the citizen once it
     is under way."""
-    from renda.suggestions.models import Status as SuggestionStatus
-    from renda.suggestions.models import Suggestion, Transition
+    from renda.suggestions import actions as suggestion_actions
 
     deputy_id = deputy.pk if isinstance(deputy, Deputy) else int(deputy)
     with transaction.atomic():
         m = _lock(message)
         role = _role(actor, m, states.STAFF)
-        if not Mandate.objects.filter(deputy_id=deputy_id, congress_id=m.congress_id,
-                                      status=MandateStatus.ACTIVE).exists():
-            raise DomainError("请选择本人大在任的代表。", field="deputy")
-        term = m.congress.current_term()
-        if term is None:
-            raise DomainError("本人大还没有设置本届。")
         due_date = _due(m, due)
-        # suggestions.actions has no entry point for a draft written on a deputy's behalf;
-        # the draft is created here with its first transition and audit event, as
-        # save_draft does, and stays the deputy's to edit and submit.
-        s = Suggestion.objects.create(
-            congress_id=m.congress_id, term=term, lead_deputy_id=deputy_id, created_by=actor,
+        s = suggestion_actions.draft_for(
+            actor, m.congress_id, deputy_id,
             title=f"关于群众反映的{m.get_category_display()}问题的建议（留言{m.code}）"[:100],
-            problem=m.content, status=SuggestionStatus.DRAFT)
-        Transition.objects.create(suggestion=s, from_status="", to_status=SuggestionStatus.DRAFT,
-                                  actor=actor, reason=f"由群众留言{m.code}转来")
-        audit.record("suggestion.draft", actor=actor, congress=m.congress_id, obj=s,
-                     request=request, summary={"title": s.title, "from_message": m.code})
+            problem=m.content, reason=f"由群众留言{m.code}转来", request=request)
         _move(m, M.TRANSFERRED, actor, role, request=request,
               summary={"suggestion": s.pk, "deputy": deputy_id})
         m.transfer_kind, m.suggestion, m.answer_due = TransferKind.SUGGESTION, s, due_date

@@ -285,6 +285,34 @@ def save_draft(actor: User, congress: Congress, data: DraftData, *,
     return s
 
 
+def draft_for(actor: User, congress: Congress | int, deputy_id: int, *, title: str,
+              problem: str, reason: str = "", request: Any = None) -> Suggestion:
+    """A draft written by staff on a deputy's behalf (from a citizen's message, say). It
+    is the deputy's draft from then on: only they edit and submit it. Staff need the
+    review right in the congress; the deputy must hold an active mandate there."""
+    congress_id = congress if isinstance(congress, int) else congress.pk
+    _require(actor, Perm.SUGGESTIONS_REVIEW, congress_id)
+    if not Mandate.objects.filter(deputy_id=deputy_id, congress_id=congress_id,
+                                  status=MandateStatus.ACTIVE).exists():
+        raise DomainError("请选择本人大在任的代表。", field="deputy")
+    congress = congress if isinstance(congress, Congress) else Congress.objects.get(pk=congress_id)
+    term = congress.current_term()
+    if term is None:
+        raise DomainError(f"{congress}还没有设置本届。")
+    title = _text(title, "标题", "title", maximum=100)
+    problem = _text(problem, "问题", "problem", required=False)
+    with transaction.atomic():
+        s = Suggestion.objects.create(congress=congress, term=term, lead_deputy_id=deputy_id,
+                                      created_by=actor, title=title, problem=problem,
+                                      status=S.DRAFT)
+        Transition.objects.create(suggestion=s, from_status="", to_status=S.DRAFT, actor=actor,
+                                  reason=reason[:500])
+        audit.record("suggestion.draft", actor=actor, congress=congress, obj=s, request=request,
+                     summary={"title": title, "for_deputy": deputy_id,
+                              **({"reason": reason} if reason else {})})
+    return s
+
+
 def delete_draft(actor: User, suggestion: Suggestion, *, request: Any = None) -> None:
     lead = _deputy_of(actor)
     with transaction.atomic():
