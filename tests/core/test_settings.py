@@ -135,8 +135,9 @@ def test_both_tls_and_ssl_fail_fast(tmp_path):
                       "EMAIL_USE_TLS")
 
 
-def test_an_english_browser_still_gets_chinese_pages(client: Any) -> None:
-    """Django's own strings (form errors) stay Chinese whatever the browser asks for."""
+def test_an_english_browser_still_gets_chinese_pages(client: Any, db: Any) -> None:
+    """Django's own strings (form errors) stay Chinese whatever the browser asks for. (The
+    sign-in attempt is counted by the rate limiter, in the database.)"""
     response = client.post("/login/", {"login": "", "password": ""}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     text = response.content.decode()
     assert "This field is required" not in text and "这个字段是必填项" in text
