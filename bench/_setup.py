@@ -39,6 +39,14 @@ def setup() -> str:
            f"{os.cpu_count()} CPUs"
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def server_command(port: int) -> list[str]:
     """Gunicorn as docs/operations.md recommends for production: the application imported
     once before the workers fork (``--preload``), 2 × CPUs + 1 sync workers."""

@@ -26,7 +26,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import sys
 import threading
@@ -36,7 +35,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench._setup import server_label, setup, start_server
+from bench._setup import free_port, server_label, setup, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT.parent / "shared" / "data" / "messages-unlabeled.csv"
@@ -144,12 +143,6 @@ def build(n: int) -> dict:
         connection.set_autocommit(old_autocommit)
     return {"city": city, "staff": staff, "station": stations[0],
             "load_s": time.monotonic() - started}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def hammer(port: int, seconds: float, clients: int, make_request) -> float:

@@ -28,7 +28,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import sys
 import threading
@@ -39,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._setup import server_label, setup, start_server
+from bench._setup import free_port, server_label, setup, start_server
 
 
 def build(n: int, seed: int = 2026) -> dict:
@@ -88,12 +87,6 @@ def build(n: int, seed: int = 2026) -> dict:
     truth = {c: sum(1 for p in plans if p[str(c)] == Choice.YES) for c in ids}
     return {"round": r.pk, "tokens": tokens, "plans": plans, "staff": staff_token,
             "truth": truth}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def server_env() -> dict[str, str]:

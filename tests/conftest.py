@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from renda.core.models import (
@@ -138,3 +141,27 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def run_at_once(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """Call ``fn(item)`` for every item in its own thread, all released at the same moment
+    by a barrier; returns the results in order, an exception where a call raised. Each
+    thread closes its database connection (for tests that need real parallel writers)."""
+    barrier = threading.Barrier(len(items))
+    results: list[Any] = [None] * len(items)
+
+    def work(i: int, item: Any) -> None:
+        try:
+            barrier.wait()
+            results[i] = fn(item)
+        except Exception as exc:  # collected and asserted by the caller
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(i, it)) for i, it in enumerate(items)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results

@@ -3,16 +3,16 @@ and a new window starts from zero."""
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from renda.core.models import RateCounter
 from renda.core.ratelimit import hit
+from tests.conftest import run_at_once
 
 
 @pytest.mark.django_db
@@ -35,22 +35,7 @@ def test_parallel_hits_are_counted_exactly():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL for real parallel writers")
     n, limit = 20, 5
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = hit("parallel", "9.9.9.9", limit=limit, window=3600)
-        except Exception as exc:  # collected and asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(lambda _: hit("parallel", "9.9.9.9", limit=limit, window=3600),
+                          range(n))
     assert results.count(True) == limit and results.count(False) == n - limit, results
     assert RateCounter.objects.get().count == n

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renda.stations import actions, antiabuse
 from renda.stations.models import Message
+from tests.conftest import run_at_once
 
 from .conftest import message_data
 
@@ -22,23 +21,8 @@ def test_parallel_messages_from_one_address_never_pass_the_limit(station):
                                ip="10.9.9.9")
     n = 6
     data = [message_data(phone=f"1382000000{i}") for i in range(n)]
-    barrier = threading.Barrier(n)
-    results: list = [None] * n
-
-    def work(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = actions.submit_message(station=station, data=data[i], ip="10.9.9.9")
-        except Exception as exc:  # collected and asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(
+        lambda d: actions.submit_message(station=station, data=d, ip="10.9.9.9"), data)
     saved = [r for r in results if isinstance(r, Message)]
     refused = [r for r in results if isinstance(r, antiabuse.RateLimited)]
     assert len(saved) == 1 and len(refused) == n - 1, results

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from renda.core.errors import DomainError
 from renda.core.models import Role, RoleAssignment, User
 from renda.deputies.models import Deputy, Mandate
 from renda.voting import actions
 from renda.voting.models import Ballot, Choice, Receipt, Round
+from tests.conftest import run_at_once
 
 N = 200
 
@@ -29,27 +29,6 @@ def _deputies(city, n: int) -> list[User]:
     Mandate.objects.bulk_create([Mandate(deputy=d, congress=city, term=city.current_term(),
                                          start_date=date(2022, 1, 10)) for d in deps])
     return users
-
-
-def _run_all(fn, items) -> list:
-    barrier = threading.Barrier(len(items))
-    results: list = [None] * len(items)
-
-    def work(i, item):
-        try:
-            barrier.wait()
-            results[i] = fn(item)
-        except Exception as exc:  # collected and asserted below
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i, it)) for i, it in enumerate(items)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -72,14 +51,14 @@ def test_200_deputies_vote_at_once(city, staff):
         for k in yes[10:]:
             plan[k] = Choice.ABSTAIN
 
-    results = _run_all(lambda u: actions.cast(u, r.pk, plans[u.pk]), users)
+    results = run_at_once(lambda u: actions.cast(u, r.pk, plans[u.pk]), users)
     assert all(isinstance(x, str) for x in results), [x for x in results if not isinstance(x, str)][:3]
     assert Receipt.objects.filter(round=r).count() == N
     assert Ballot.objects.filter(round=r).count() == N
     assert Receipt.objects.filter(round=r).values("deputy").distinct().count() == N
 
     # A second attempt by any of them, again all at once, is refused.
-    again = _run_all(lambda u: actions.cast(u, r.pk, plans[u.pk]), users[:50])
+    again = run_at_once(lambda u: actions.cast(u, r.pk, plans[u.pk]), users[:50])
     assert all(isinstance(x, DomainError) and "已经投过票" in x.message for x in again)
     assert Ballot.objects.filter(round=r).count() == N
 
