@@ -54,9 +54,7 @@ def _round_out(user: Any, r: Round) -> dict[str, Any]:
     if kind:
         candidates = queries.ballot_candidates(r, kind)
     else:
-        candidates = [{"id": c.pk, "title": c.title, "description": c.description,
-                       "budget": c.budget, "unit": c.unit.name if c.unit_id else None}
-                      for c in r.candidates.select_related("unit")]
+        candidates = queries.candidate_rows(r.candidates.select_related("unit"))
     return {
         "id": r.pk, "congress_id": r.congress_id, "year": r.year, "title": r.title,
         "seats": r.seats, "method": r.method, "status": r.status,

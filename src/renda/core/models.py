@@ -236,13 +236,7 @@ class User(AbstractUser):
 
     def congress_ids(self) -> set[int]:
         """IDs of the congresses in which the user holds a current role (cached per object)."""
-        cached = getattr(self, "_congress_ids", None)
-        if cached is None:
-            cached = set(
-                self.roles.current().values_list("congress_id", flat=True)
-            )
-            self._congress_ids = cached
-        return cached
+        return {ra.congress_id for ra in self.current_roles()}
 
     def current_roles(self) -> list[RoleAssignment]:
         cached = getattr(self, "_current_roles", None)

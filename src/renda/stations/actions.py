@@ -9,6 +9,7 @@ congress (``StationConfig``): accept within 5, answer within 15 by default.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Sequence
@@ -219,23 +220,13 @@ def submit_message(*, station: Station | None = None, deputy: Deputy | None = No
     raise DomainError("系统繁忙，请稍后再试。")
 
 
-def _insert_received(m: Message) -> bool:
-    """PostgreSQL: insert the message and its first transition in one statement, only if
-    its address and phone are still under their limits (counted in the same statement,
-    after ``lock_address``). Sets ``m.pk``; False when a limit refused it.
-
-    The public form is the busiest writer of the platform; through the ORM the two
-    inserts and the counts took four round trips and most of the request's CPU. The
-    columns and values come from the model's own fields, as ``Model.save`` would write
-    them (``pre_save`` stores an uploaded photo)."""
+@functools.cache
+def _received_sql(vendor: str) -> tuple[list[Any], list[Any], str]:
+    """The fields and the statement of ``_insert_received``, built once per process."""
     fields = [f for f in Message._meta.local_concrete_fields if f is not Message._meta.pk]
-    values = [f.get_db_prep_save(f.pre_save(m, add=True), connection) for f in fields]
-    t = MessageTransition(from_status="", to_status=M.RECEIVED)
     t_fields = [f for f in MessageTransition._meta.local_concrete_fields
                 if f is not MessageTransition._meta.pk and f.name != "message"]
-    t_values = [f.get_db_prep_save(f.pre_save(t, add=True), connection) for f in t_fields]
     q = connection.ops.quote_name
-    now = timezone.now()
     sql = (
         f"WITH m AS (INSERT INTO {q(Message._meta.db_table)} "  # noqa: S608
         f"({', '.join(q(f.column) for f in fields)}) "
@@ -247,6 +238,23 @@ def _insert_received(m: Message) -> bool:
         f"INSERT INTO {q(MessageTransition._meta.db_table)} "
         f"(message_id, {', '.join(q(f.column) for f in t_fields)}) "
         f"SELECT m.id, {', '.join(['%s'] * len(t_fields))} FROM m RETURNING message_id")
+    return fields, t_fields, sql
+
+
+def _insert_received(m: Message) -> bool:
+    """PostgreSQL: insert the message and its first transition in one statement, only if
+    its address and phone are still under their limits (counted in the same statement,
+    after ``lock_address``). Sets ``m.pk``; False when a limit refused it.
+
+    The public form is the busiest writer of the platform; through the ORM the two
+    inserts and the counts took four round trips and most of the request's CPU. The
+    columns and values come from the model's own fields, as ``Model.save`` would write
+    them (``pre_save`` stores an uploaded photo)."""
+    fields, t_fields, sql = _received_sql(connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(m, add=True), connection) for f in fields]
+    t = MessageTransition(from_status="", to_status=M.RECEIVED)
+    t_values = [f.get_db_prep_save(f.pre_save(t, add=True), connection) for f in t_fields]
+    now = timezone.now()
     params = [*values,
               m.ip_hash, m.ip_hash, now - antiabuse.IP_WINDOW, antiabuse.ip_limit(),
               m.phone_hash, m.phone_hash, now - antiabuse.PHONE_WINDOW, antiabuse.phone_limit(),

@@ -24,6 +24,12 @@ S = RoundStatus
 BALLOT_CACHE_SECONDS = 30
 
 
+def candidate_rows(qs: QuerySet[Candidate]) -> list[dict[str, Any]]:
+    """Candidates as the ballot and the API show them (with ``select_related("unit")``)."""
+    return [{"id": c.pk, "title": c.title, "description": c.description, "budget": c.budget,
+             "unit": c.unit.name if c.unit_id else None} for c in qs]
+
+
 def ballot_candidates(r: Round, kind: str) -> list[dict[str, Any]]:
     """The candidates on the ballot of ``kind`` (all of them for the vote, the elected ones
     for the rating), as plain dicts in ballot order."""
@@ -37,8 +43,7 @@ def ballot_candidates(r: Round, kind: str) -> list[dict[str, Any]]:
     qs = Candidate.objects.filter(round_id=r.pk).select_related("unit")
     if kind == Kind.RATING:
         qs = qs.filter(elected=True)
-    rows = [{"id": c.pk, "title": c.title, "description": c.description, "budget": c.budget,
-             "unit": c.unit.name if c.unit_id else None} for c in qs]
+    rows = candidate_rows(qs)
     if is_open and opened is not None:
         cache.set(key, rows, BALLOT_CACHE_SECONDS)
     return rows
