@@ -6,6 +6,7 @@ value is malformed, so a bad deployment fails before it serves a single request.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -71,6 +72,15 @@ elif len(SECRET_KEY) < 32 and not (DEBUG or TESTING or DEMO):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if not DEBUG else ["*"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies whose X-Forwarded-For names the client (core.middleware.ClientAddressMiddleware):
+# addresses or networks; by default a proxy on this machine, as Gunicorn's --forwarded-allow-ips.
+RENDA_TRUSTED_PROXIES = env_list("RENDA_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in RENDA_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"RENDA_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 
 DATA_DIR = Path(env_str("RENDA_DATA_DIR", str(BASE_DIR / "var")))
 MEDIA_ROOT = DATA_DIR / "media"
@@ -104,6 +114,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "renda.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
