@@ -31,15 +31,17 @@ def message_data(**overrides) -> actions.MessageData:
 
 @pytest.fixture(autouse=True)
 def _fresh_config_cache():
-    """Congress ids repeat between tests; the per-process configuration cache must not."""
+    """Congress and station ids repeat between tests; the per-process caches must not."""
     from django.core.cache import cache
 
     from renda.stations import models
 
     models._CONFIG_CACHE.clear()
+    models._OPEN_STATIONS.clear()
     cache.clear()  # the figures are cached per congress id and year
     yield
     models._CONFIG_CACHE.clear()
+    models._OPEN_STATIONS.clear()
     cache.clear()
 
 

@@ -114,3 +114,34 @@ def test_limit_is_configurable(station):
         actions.submit_message(station=station, data=message_data(phone=f"1361234000{i}"),
                                ip="10.5.5.5")
     assert Message.objects.count() == 7
+
+
+def _code_drawn_twice(monkeypatch, taken: str) -> None:
+    codes = iter([taken, "ZZZZZZZZZ2"])
+    monkeypatch.setattr(actions, "new_code", lambda: next(codes))
+
+
+@pytest.mark.parametrize("outside", [
+    pytest.param(False, id="in-a-transaction"),
+    pytest.param(True, id="on-its-own", marks=pytest.mark.django_db(transaction=True)),
+])
+def test_a_code_drawn_twice_is_drawn_again(station, monkeypatch, outside):
+    """A tracking code that already exists makes the insert fail; the message is written
+    with a new code and nothing of the failed attempt remains, whether the form runs in a
+    caller's transaction (a savepoint) or on its own (PostgreSQL: its own transaction)."""
+    first = actions.submit_message(station=station, data=message_data(phone="13700000001"),
+                                   ip="10.6.6.6")
+    _code_drawn_twice(monkeypatch, first.code)
+    second = actions.submit_message(station=station, data=message_data(phone="13700000002"),
+                                    ip="10.6.6.6")
+    assert second.code == "ZZZZZZZZZ2" and second.pk != first.pk
+    assert Message.objects.count() == 2
+    assert Message.objects.get(pk=second.pk).transitions.get().to_status == "received"
+
+
+def test_a_closed_station_takes_no_message_even_from_an_old_copy(station):
+    copy = type(station).objects.get(pk=station.pk)
+    type(station).objects.filter(pk=station.pk).update(is_active=False)
+    with pytest.raises(DomainError, match="停用"):
+        actions.submit_message(station=copy, data=message_data(), ip="10.7.7.7")
+    assert not Message.objects.exists()

@@ -13,7 +13,7 @@ from PIL import Image
 
 from renda.core.models import Organization, OrgKind, Role
 from renda.stations import actions, antiabuse
-from renda.stations.models import Message, MessageStatus
+from renda.stations.models import Message, MessageStatus, Station
 from tests.conftest import client_for, make_user
 
 from .conftest import message_data, solve
@@ -205,6 +205,41 @@ def test_api_submit_track_and_429(station):
     assert Message.objects.count() == 5
     t = c.get(f"/api/v1/stations/public/messages/{codes[0]}").json()
     assert t["status"] == "received" and "phone" not in t and "name" not in t
+
+
+def test_citizens_behind_the_proxy_each_have_their_own_limit(station):
+    """Six citizens leave a message through the reverse proxy on this machine: all six are
+    saved (counted as one address, the sixth would be refused); one citizen's sixth is."""
+    url = f"/api/v1/stations/public/stations/{station.pk}/messages"
+
+    def post(citizen: str, phone: str):
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=citizen).post(
+            url, json.dumps(_api_payload(phone=phone)), content_type="application/json")
+
+    for i in range(6):
+        r = post(f"203.0.113.{i + 1}", f"1390000000{i}")
+        assert r.status_code == 201, r.content
+    for i in range(4):
+        assert post("203.0.113.1", f"1391000000{i}").status_code == 201
+    assert post("203.0.113.1", "13920000000").status_code == 429
+    assert Message.objects.count() == 10
+    assert Message.objects.filter(ip_hash=antiabuse.digest("ip", "203.0.113.1")).count() == 5
+
+
+def test_api_refuses_a_closed_station_even_when_it_was_open_before(station):
+    c = Client(REMOTE_ADDR="10.8.8.7")
+    url = f"/api/v1/stations/public/stations/{station.pk}/messages"
+    ok = c.post(url, json.dumps(_api_payload(phone="13500000001")), content_type="application/json")
+    assert ok.status_code == 201, ok.content  # the open station is now in the process's memory
+    # Closed by a bulk update elsewhere (another worker, a script): no save() clears the memory.
+    Station.objects.filter(pk=station.pk).update(is_active=False)
+    r = c.post(url, json.dumps(_api_payload(phone="13500000002")), content_type="application/json")
+    assert r.status_code == 404 and "停用" in r.json()["detail"]
+    assert Message.objects.count() == 1
+    r = c.post("/api/v1/stations/public/stations/999999/messages",
+               json.dumps(_api_payload(phone="13500000003")), content_type="application/json")
+    assert r.status_code == 404
+    assert Message.objects.count() == 1
 
 
 def test_api_bad_input_400(station):

@@ -13,6 +13,7 @@ import functools
 import re
 import secrets
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,7 +27,7 @@ from renda.archive import capture
 from renda.archive.models import RecordKind
 from renda.core import audit
 from renda.core.access import users_for
-from renda.core.errors import DomainError
+from renda.core.errors import DomainError, NotFound
 from renda.core.models import PHONE_VALIDATOR, Organization, OrgKind, Role, RoleAssignment, User
 from renda.core.notify import notify
 from renda.deputies.models import Deputy, Mandate, MandateStatus
@@ -200,40 +201,64 @@ def submit_message(*, station: Station | None = None, deputy: Deputy | None = No
                     photo=data.photo, ip_hash=ip_hash, phone_hash=phone_hash, audited=False,
                     accept_due=add_workdays(timezone.localdate(), cfg.accept_workdays))
         try:
-            with transaction.atomic():
-                antiabuse.lock_address(ip_hash)
-                if connection.vendor == "postgresql":
-                    if not _insert_received(m):
-                        antiabuse.refuse(*antiabuse.counts(ip_hash, phone_hash))
-                        raise DomainError("系统繁忙，请稍后再试。")  # counts fell meanwhile
-                else:
+            if connection.vendor == "postgresql":
+                # One statement, and outside a caller's transaction its own transaction:
+                # inside one, a savepoint keeps a drawn-twice code from spoiling it.
+                with transaction.atomic() if connection.in_atomic_block else nullcontext():
+                    inserted = _insert_received(m)
+                if not inserted:
+                    _refused(station, ip_hash, phone_hash)
+            else:
+                with transaction.atomic():
+                    if station is not None:
+                        _check_open(station)
                     antiabuse.check_limits(ip_hash, phone_hash)
                     m.save()
                     MessageTransition.objects.create(message=m, from_status="",
                                                      to_status=M.RECEIVED)
-                # The audit event is appended by audit_received() in batches: appending to
-                # the hash chain serialises writers, and the public form must not queue
-                # behind it. The message and its transition row are committed here.
+            # The audit event is appended by audit_received() in batches: appending to the
+            # hash chain serialises writers, and the public form must not queue behind it.
+            # The message and its transition row are committed here.
             return m
         except IntegrityError:  # a tracking code drawn twice: draw again
             continue
     raise DomainError("系统繁忙，请稍后再试。")
 
 
+def _check_open(station: Station) -> None:
+    """The station's row, not the caller's copy, says whether it still takes messages."""
+    if not Station.objects.filter(pk=station.pk, is_active=True).exists():
+        raise NotFound("该联络站已停用。")
+
+
+def _refused(station: Station | None, ip_hash: str, phone_hash: str) -> None:
+    """Why ``_insert_received`` wrote nothing: the station was closed meanwhile, or a limit
+    was reached. Always raises."""
+    if station is not None:
+        _check_open(station)
+    antiabuse.refuse(*antiabuse.counts(ip_hash, phone_hash))
+    raise DomainError("系统繁忙，请稍后再试。")  # the counts fell meanwhile
+
+
 @functools.cache
 def _received_sql(vendor: str) -> tuple[list[Any], list[Any], str]:
-    """The fields and the statement of ``_insert_received``, built once per process."""
+    """The fields and the statements of ``_insert_received``, built once per process."""
     fields = [f for f in Message._meta.local_concrete_fields if f is not Message._meta.pk]
     t_fields = [f for f in MessageTransition._meta.local_concrete_fields
                 if f is not MessageTransition._meta.pk and f.name != "message"]
     q = connection.ops.quote_name
+    table = q(Message._meta.db_table)
     sql = (
-        f"WITH m AS (INSERT INTO {q(Message._meta.db_table)} "  # noqa: S608
+        # The address's lock, in a statement of its own (antiabuse.address_lock_key).
+        "SELECT pg_advisory_xact_lock(%s, %s); "  # noqa: S608 -- names from the models
+        f"WITH m AS (INSERT INTO {table} "
         f"({', '.join(q(f.column) for f in fields)}) "
         f"SELECT {', '.join(['%s'] * len(fields))} "
-        f"WHERE (%s = '' OR (SELECT count(*) FROM {q(Message._meta.db_table)} "
+        f"WHERE (%s::bigint IS NULL OR EXISTS (SELECT 1 FROM {q(Station._meta.db_table)} "
+        "WHERE id = %s AND is_active)) "
+        f"AND (%s = '' OR (SELECT count(*) FROM {table} "
         "WHERE ip_hash = %s AND created_at >= %s) < %s) "
-        f"AND (%s = '' OR (SELECT count(*) FROM {q(Message._meta.db_table)} "
+        f"AND (%s = '' OR (SELECT count(*) FROM {table} "
         "WHERE phone_hash = %s AND created_at >= %s) < %s) RETURNING id) "
         f"INSERT INTO {q(MessageTransition._meta.db_table)} "
         f"(message_id, {', '.join(q(f.column) for f in t_fields)}) "
@@ -242,25 +267,29 @@ def _received_sql(vendor: str) -> tuple[list[Any], list[Any], str]:
 
 
 def _insert_received(m: Message) -> bool:
-    """PostgreSQL: insert the message and its first transition in one statement, only if
-    its address and phone are still under their limits (counted in the same statement,
-    after ``lock_address``). Sets ``m.pk``; False when a limit refused it.
+    """PostgreSQL: lock the address, then insert the message and its first transition,
+    only if its station is still open and its address and phone are under their limits
+    (counted after the lock). Sets ``m.pk``; False when a check refused it.
 
-    The public form is the busiest writer of the platform; through the ORM the two
-    inserts and the counts took four round trips and most of the request's CPU. The
-    columns and values come from the model's own fields, as ``Model.save`` would write
+    The public form is the busiest writer of the platform. The two statements go to the
+    server in one round trip; outside a transaction they run as one transaction of their
+    own (PostgreSQL runs the statements of one query string that way), so there is no
+    BEGIN or COMMIT to wait for either, and the lock is held until the rows are committed.
+    The columns and values come from the model's own fields, as ``Model.save`` would write
     them (``pre_save`` stores an uploaded photo)."""
     fields, t_fields, sql = _received_sql(connection.vendor)
     values = [f.get_db_prep_save(f.pre_save(m, add=True), connection) for f in fields]
     t = MessageTransition(from_status="", to_status=M.RECEIVED)
     t_values = [f.get_db_prep_save(f.pre_save(t, add=True), connection) for f in t_fields]
     now = timezone.now()
-    params = [*values,
+    params = [*antiabuse.address_lock_key(m.ip_hash), *values,
+              m.station_id, m.station_id,
               m.ip_hash, m.ip_hash, now - antiabuse.IP_WINDOW, antiabuse.ip_limit(),
               m.phone_hash, m.phone_hash, now - antiabuse.PHONE_WINDOW, antiabuse.phone_limit(),
               *t_values]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        cursor.nextset()
         row = cursor.fetchone()
     if row is None:
         return False

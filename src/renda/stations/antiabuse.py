@@ -18,7 +18,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
 from django.utils import timezone
 
 from renda.core.errors import DomainError
@@ -72,14 +71,14 @@ def check_challenge(token: str, answer: str) -> None:
 _LOCK_NS = 0x6D736721  # the address locks' namespace (any constant; "msg!" in ASCII)
 
 
-def lock_address(ip_hash: str) -> None:
-    """PostgreSQL: take the transaction-level advisory lock of the address, in a statement
-    of its own. The count that follows starts after the lock is held, so it sees the
+def address_lock_key(ip_hash: str) -> tuple[int, int]:
+    """The two keys of the address's transaction-level advisory lock, which
+    ``actions._insert_received`` takes in a statement of its own before the statement that
+    counts and inserts. The count then starts after the lock is held, so it sees the
     messages of every earlier holder (a statement sees only what was committed before it
-    began: a lock and a count in the same statement would count too little)."""
-    if connection.vendor == "postgresql" and ip_hash:
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NS, int(ip_hash[:7], 16)])
+    began: a lock and a count in the same statement would count too little). Messages
+    without an address share one lock."""
+    return _LOCK_NS, int(ip_hash[:7], 16) if ip_hash else 0
 
 
 def counts(ip_hash: str, phone_hash: str) -> tuple[int, int]:
@@ -106,6 +105,6 @@ def refuse(by_ip: int, by_phone: int) -> None:
 
 
 def check_limits(ip_hash: str, phone_hash: str) -> None:
-    """Refuse the message when the address or the phone has used up its window. Runs in
-    the transaction that inserts the message, after ``lock_address``."""
+    """Refuse the message when the address or the phone has used up its window. SQLite:
+    runs in the transaction that inserts the message (SQLite has one writer at a time)."""
     refuse(*counts(ip_hash, phone_hash))

@@ -51,9 +51,29 @@ class Station(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        _OPEN_STATIONS.pop(self.pk, None)
+
+    @classmethod
+    def open_for_messages(cls, station_id: int) -> Station | None:
+        """An open station's id and congress for the public message API, read once per
+        process: a station never changes congress, and whether it is still open is checked
+        again by the insert itself (``actions._insert_received``)."""
+        station = _OPEN_STATIONS.get(station_id)
+        if station is None:
+            station = cls.objects.only("id", "congress_id", "is_active").filter(
+                pk=station_id, is_active=True).first()
+            if station is not None:
+                _OPEN_STATIONS[station_id] = station
+        return station
+
     @property
     def public_path(self) -> str:
         return f"/s/{self.pk}/"
+
+
+_OPEN_STATIONS: dict[int, Station] = {}
 
 
 class StationDeputy(models.Model):
