@@ -26,8 +26,8 @@ from renda.core.errors import DomainError
 from renda.core.perms import Perm, congresses_with
 from renda.core.ratelimit import hit
 from renda.deputies.models import Deputy
-from renda.stations import access, actions, antiabuse, queries
-from renda.stations.models import Message, Station
+from renda.stations import access, actions, antiabuse, queries, states
+from renda.stations.models import Message, MessageStatus, Station
 
 from .schemas import Error
 
@@ -110,6 +110,32 @@ class MessagePage(Schema):
     page: int
     has_next: bool
     items: list[MessageOut]
+
+
+class ProposalOut(Schema):
+    unit_id: int | None
+    name: str
+    confidence: float
+
+
+class RoutingOut(Schema):
+    source: str = Field(..., description="model（按历史训练的模型）| rules（关键词规则）| none")
+    warning: str
+    proposals: list[ProposalOut]
+
+
+class SimilarMessageOut(Schema):
+    id: int
+    code: str
+    status: str
+    status_label: str
+    created_at: datetime
+    score: float
+
+
+class AssistOut(Schema):
+    routing: RoutingOut | None = Field(..., description="推荐承办单位；只给能转办这条留言的人")
+    similar: list[SimilarMessageOut]
 
 
 class ListQuery(Schema):
@@ -242,6 +268,25 @@ def message_list(request: HttpRequest, filters: Query[ListQuery]) -> Any:
 @router.get("/messages/{message_id}", response={200: MessageOut, **E}, summary="留言详情")
 def message_detail(request: HttpRequest, message_id: int) -> Any:
     return _message_out(request.user, access.get_message_for(request.user, message_id))
+
+
+@router.get("/messages/{message_id}/assist", response={200: AssistOut, **E},
+            summary="办理辅助：推荐承办单位和相似留言（仅供参考）")
+def message_assist(request: HttpRequest, message_id: int) -> Any:
+    from renda.assist import queries as assist
+
+    m = access.get_message_for(request.user, message_id)
+    routing = None
+    if MessageStatus.TRANSFERRED in states.allowed_targets(m.status, access.roles_for(request.user, m)):
+        result = assist.route(m.congress_id, m.content)
+        routing = {"source": result.source, "warning": result.warning,
+                   "proposals": [{"unit_id": p.unit_id, "name": p.name,
+                                  "confidence": round(p.confidence, 4)} for p in result.proposals]}
+    return {"routing": routing,
+            "similar": [{"id": x.pk, "code": x.code, "status": x.status,
+                         "status_label": x.get_status_display(), "created_at": x.created_at,
+                         "score": round(score, 4)}
+                        for x, score in queries.similar_messages(request.user, m)]}
 
 
 @router.post("/messages/{message_id}/accept", response={200: MessageOut, **E}, summary="受理")

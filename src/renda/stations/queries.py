@@ -151,3 +151,31 @@ def reception_counts(congress_id: int, start: date, end: date) -> list[tuple[str
             .order_by("-n", "attendance__deputy__name"))
     return [(r["attendance__deputy__name"], r["n"], r["checked"]) for r in rows
             if r["attendance__deputy__name"]]
+
+
+SIMILAR_DAYS = 180
+SIMILAR_POOL = 2000
+
+
+def similar_messages(user: Any, message: Message, *, k: int = 5, min_score: float = 0.3
+                     ) -> list[tuple[Message, float]]:
+    """Messages most like ``message`` among those ``user`` may see in the same congress
+    over the last half year, best first: the same matter raised by several citizens (to
+    hand them to one unit), or one already answered (to answer alike)."""
+    from renda.assist.similar import SimilarIndex
+
+    since = message.created_at - timedelta(days=SIMILAR_DAYS)
+    rows = list(Message.objects.visible_to(user)
+                .filter(congress_id=message.congress_id, created_at__gte=since)
+                .exclude(pk=message.pk)
+                .select_related("station", "unit")
+                .only("id", "code", "content", "status", "created_at", "station__name",
+                      "unit__name", "answered_at")
+                .order_by("-created_at")[:SIMILAR_POOL])
+    if not rows:
+        return []
+    by_id = {m.pk: m for m in rows}
+    matches = SimilarIndex((m.pk, m.content) for m in rows).query(message.content, k=k,
+                                                                  min_score=min_score)
+    return [(by_id[x.key], x.score) for x in matches]
+

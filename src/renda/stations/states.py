@@ -22,6 +22,11 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
 }
 
 
+def allowed_targets(current: str, roles: set[str]) -> set[str]:
+    """The states any of ``roles`` may move a message in ``current`` to."""
+    return {target for target, who in TRANSITIONS.get(current, {}).items() if who & roles}
+
+
 def check_transition(current: str, target: str, role: str) -> None:
     allowed = TRANSITIONS.get(current, {})
     if target not in allowed:

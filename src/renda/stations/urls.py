@@ -12,6 +12,7 @@ urlpatterns = [
     path("messages/export.xlsx", views.export, name="export"),
     path("messages/<int:pk>/", views.message_detail, name="message"),
     path("messages/<int:pk>/photo", views.message_photo, name="message_photo"),
+    path("messages/<int:pk>/assist/", views.message_assist, name="message_assist"),
     path("messages/<int:pk>/act/<str:verb>/", views.message_act, name="message_act"),
     path("inbox/", views.inbox, name="inbox"),
     path("keeper/", views.keeper, name="keeper"),

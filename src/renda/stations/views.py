@@ -76,7 +76,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     m = access.get_message_for(request.user, pk)
     roles = access.roles_for(request.user, m)
-    allowed = {t for t, who in states.TRANSITIONS.get(m.status, {}).items() if who & roles}
+    allowed = states.allowed_targets(m.status, roles)
     units = Organization.objects.units().filter(congress_id=m.congress_id)
     deputies = (Deputy.objects.filter(mandates__congress_id=m.congress_id,
                                       mandates__status=MandateStatus.ACTIVE).distinct()
@@ -85,6 +85,30 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "m": m, "phone": access.shown_phone(request.user, m), "roles": roles,
         "allowed": allowed, "units": units, "deputies": deputies,
         "steps": m.transitions.select_related("actor"), "S": MessageStatus})
+
+
+PRESELECT_MIN = 0.3
+
+
+@login_required
+@require_safe
+def message_assist(request: HttpRequest, pk: int) -> HttpResponse:
+    """办理辅助, loaded into the message page after it is shown: the units proposed for
+    the transfer (only to whoever may transfer it; the first is put into the unit list if
+    nobody has chosen one) and similar messages the user may see."""
+    from renda.assist import queries as assist
+
+    m = access.get_message_for(request.user, pk)
+    may_transfer = MessageStatus.TRANSFERRED in states.allowed_targets(
+        m.status, access.roles_for(request.user, m))
+    result = assist.route(m.congress_id, m.content) if may_transfer else None
+    # A short message often says little about who should handle it: a weak first proposal
+    # is shown but not put into the form, where a hurried click would send it on.
+    lead = (result.first.unit_id if result and result.first
+            and result.first.confidence >= PRESELECT_MIN else None)
+    return render(request, "stations/_assist.html", {
+        "m": m, "result": result, "lead": lead, "preselect_min": round(PRESELECT_MIN * 100),
+        "found": queries.similar_messages(request.user, m)})
 
 
 @login_required

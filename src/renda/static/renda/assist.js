@@ -1,11 +1,12 @@
-/* 智能辅助: put the proposed lead unit into the assign form — only while nobody has chosen
-   one, so a person's choice is never overwritten — and let staff take another proposal. */
+/* 智能辅助: put the proposed unit into the form's unit list (the panel's data-assist-select,
+   by default the suggestion's 主办单位 list) — only while nobody has chosen one, so a
+   person's choice is never overwritten — and let staff take another proposal. */
 (function () {
   "use strict";
   function apply() {
     document.querySelectorAll("[data-assist-lead]:not([data-applied])").forEach(function (panel) {
       panel.setAttribute("data-applied", "1");
-      var select = document.getElementById("id_lead");
+      var select = document.getElementById(panel.dataset.assistSelect || "id_lead");
       if (select && !select.value && panel.dataset.assistLead) { select.value = panel.dataset.assistLead; }
     });
   }
@@ -14,7 +15,8 @@
     document.addEventListener("click", function (event) {
       var button = event.target.closest("[data-assist-pick]");
       if (!button) { return; }
-      var select = document.getElementById("id_lead");
+      var panel = button.closest("[data-assist-select]");
+      var select = document.getElementById(panel ? panel.dataset.assistSelect : "id_lead");
       if (select) { select.value = button.dataset.assistPick; }
       document.querySelectorAll("[data-assist-pick]").forEach(function (b) {
         b.classList.toggle("is-picked", b === button);

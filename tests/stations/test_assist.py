@@ -1,0 +1,103 @@
+"""办理辅助 on a citizen's message: the units proposed for its transfer (to whoever may
+transfer it) and similar messages (only among those the user may see)."""
+
+from __future__ import annotations
+
+import pytest
+
+from renda.assist.models import KeywordRule
+from renda.core.models import Organization, OrgKind
+from renda.stations import actions
+from renda.stations.models import Station
+from tests.conftest import client_for
+
+from .conftest import message_data
+
+pytestmark = pytest.mark.django_db
+
+LAMP = "湖滨路小区门口的路灯坏了两个月，晚上出行很不方便，请尽快修复路灯。"
+LAMP_AGAIN = "湖滨路小区门口路灯坏了很久，晚上出行不方便，希望尽快修复。"
+SCHOOL = "学校门口放学时段交通拥堵，接孩子的家长车辆乱停，存在安全隐患。"
+
+
+def send(station, content, ip):
+    return actions.submit_message(station=station, data=message_data(content=content),
+                                  ip=ip)
+
+
+@pytest.fixture
+def roads(city):
+    unit = Organization.objects.create(congress=city, name="市城市管理局", kind=OrgKind.UNIT)
+    KeywordRule.objects.create(congress=city, unit=unit, keywords="路灯 道路 井盖")
+    return unit
+
+
+@pytest.fixture
+def lamp(station, staff):
+    return actions.accept(staff, send(station, LAMP, "10.1.0.1"))
+
+
+def test_staff_see_the_proposed_unit_and_the_same_matter_raised_before(lamp, station, staff,
+                                                                       roads):
+    again = send(station, LAMP_AGAIN, "10.1.0.2")
+    school = send(station, SCHOOL, "10.1.0.3")
+    page = client_for(staff).get(f"/stations/messages/{lamp.pk}/")
+    assert f'hx-get="/stations/messages/{lamp.pk}/assist/"' in page.content.decode()
+    html = client_for(staff).get(f"/stations/messages/{lamp.pk}/assist/").content.decode()
+    assert "推荐承办单位" in html and "市城市管理局" in html
+    assert f'data-assist-select="id_unit" data-assist-lead="{roads.pk}"' in html
+    assert again.code in html and school.code not in html
+    assert f">{lamp.code}<" not in html  # not similar to itself
+
+
+def test_no_proposal_for_who_may_not_transfer(lamp, keeper, roads, station, staff):
+    # A keeper may accept and answer, not transfer; a received message is not yet accepted.
+    html = client_for(keeper).get(f"/stations/messages/{lamp.pk}/assist/").content.decode()
+    assert "推荐承办单位" not in html
+    fresh = send(station, LAMP_AGAIN, "10.1.0.4")
+    html = client_for(staff).get(f"/stations/messages/{fresh.pk}/assist/").content.decode()
+    assert "推荐承办单位" not in html and lamp.code in html
+
+
+def test_similar_messages_only_among_what_the_user_may_see(city, lamp, station, staff,
+                                                           keeper, unit_user, unit_org):
+    elsewhere = Station.objects.create(congress=city, name="西湖街道联络站", address="西湖路2号",
+                                       lat=30.1, lon=120.1)
+    other = send(elsewhere, LAMP_AGAIN, "10.1.0.5")
+    assert other.code in client_for(staff).get(
+        f"/stations/messages/{lamp.pk}/assist/").content.decode()
+    # The keeper keeps only the first station.
+    assert other.code not in client_for(keeper).get(
+        f"/stations/messages/{lamp.pk}/assist/").content.decode()
+    # The unit sees only what was transferred to it.
+    mine = actions.transfer_to_unit(staff, lamp, unit_org)
+    r = client_for(unit_user).get(f"/stations/messages/{mine.pk}/assist/")
+    assert r.status_code == 200 and other.code not in r.content.decode()
+    assert "推荐承办单位" not in r.content.decode()
+
+
+def test_assist_refused_outside_the_users_scope(lamp, outsider, unit_user):
+    assert client_for(outsider).get(f"/stations/messages/{lamp.pk}/assist/").status_code == 404
+    assert client_for(unit_user).get(f"/stations/messages/{lamp.pk}/assist/").status_code == 404
+
+
+def test_api_assist(lamp, station, staff, keeper, outsider, roads):
+    again = send(station, LAMP_AGAIN, "10.1.0.6")
+    url = f"/api/v1/stations/messages/{lamp.pk}/assist"
+    body = client_for(staff).get(url).json()
+    assert body["routing"]["source"] == "rules"
+    assert body["routing"]["proposals"][0] == {"unit_id": roads.pk, "name": "市城市管理局",
+                                               "confidence": 1.0}
+    assert [x["code"] for x in body["similar"]] == [again.code]
+    assert 0.3 <= body["similar"][0]["score"] <= 1
+    assert client_for(keeper).get(url).json()["routing"] is None
+    assert client_for(outsider).get(url).status_code == 404
+
+
+def test_a_weak_proposal_is_shown_but_not_put_into_the_form(city, lamp, staff):
+    for name in ("市城市管理局", "市住房和城乡建设局", "市交通运输局", "湖滨街道办事处"):
+        unit = Organization.objects.create(congress=city, name=name, kind=OrgKind.UNIT)
+        KeywordRule.objects.create(congress=city, unit=unit, keywords="路灯")  # 25% each
+    html = client_for(staff).get(f"/stations/messages/{lamp.pk}/assist/").content.decode()
+    assert "市交通运输局" in html and "25%" in html
+    assert "data-assist-lead" not in html and "没有预填" in html and "is-picked" not in html
