@@ -182,6 +182,17 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Two caches. "default" lives in each process: hot, small values that cannot go stale
+# (a ballot's candidates while a round is open). "shared" lives in the database, so all
+# workers and servers share it: computed pages such as the figures, counted once per
+# expiry rather than once per worker. Its table is created by core's migration 0005.
+CACHE_TABLE = "renda_cache"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+               "LOCATION": CACHE_TABLE, "OPTIONS": {"MAX_ENTRIES": 2000}},
+}
+
 # --- auth -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["renda.core.auth.UsernameOrPhoneBackend"]

@@ -38,7 +38,7 @@ def _fresh_config_cache():
 
     models._CONFIG_CACHE.clear()
     models._OPEN_STATIONS.clear()
-    cache.clear()  # the figures are cached per congress id and year
+    cache.clear()  # the per-process cache (the shared one is rolled back with the test)
     yield
     models._CONFIG_CACHE.clear()
     models._OPEN_STATIONS.clear()

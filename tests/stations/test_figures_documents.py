@@ -72,3 +72,24 @@ def test_poster_pdf_has_name_hours_deputies_and_qr(station, staff, keeper):
 
 def test_poster_refused_to_unit(station, unit_user):
     assert client_for(unit_user).get(f"/stations/{station.pk}/poster.pdf").status_code == 404
+
+
+def test_figures_are_kept_in_the_database_for_every_worker(answered, city):
+    """The figures are counted once per expiry for all workers: they are stored in the
+    shared cache's table (created by migrate), not in the process."""
+    from django.conf import settings
+    from django.db import connection
+
+    from renda.stations import figures
+
+    year = answered.created_at.year
+    first = figures.cached(city.pk, year)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT cache_key FROM {settings.CACHE_TABLE}")  # noqa: S608
+        keys = [row[0] for row in cur.fetchall()]
+    assert any(k.endswith(f"stations:figures:{city.pk}:{year}") for k in keys), keys
+    # Moved to another year behind the actions' back: the cache answers, not a count.
+    answered.__class__.objects.filter(pk=answered.pk).update(
+        created_at=answered.created_at.replace(year=year - 2))
+    assert figures.cached(city.pk, year).total == first.total == 1  # read back, not recounted
+    assert figures.compute(city.pk, year).total == 0

@@ -131,9 +131,11 @@ CACHE_SECONDS = 300
 
 def cached(congress_id: int, year: int) -> Figures:
     """The figures, computed at most every 5 minutes per congress and year (a statistics
-    page may be a few minutes old; a million messages take seconds to count)."""
-    from django.core.cache import cache
+    page may be a few minutes old; a year of a million messages takes a few tenths of a
+    second to count). The shared cache keeps them for every worker, not each its own."""
+    from django.core.cache import caches
 
+    cache = caches["shared"]
     key = f"stations:figures:{congress_id}:{year}"
     fig = cache.get(key)
     if fig is None:

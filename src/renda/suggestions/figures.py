@@ -42,7 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import (
     CharField,
     Count,
@@ -595,6 +595,7 @@ def _cached_counts(cid: int, flt: FigureFilter, committees: list[int] | None, to
     raw = repr((cid, sorted(flt.params().items()), committees, today.isoformat(), head,
                 fingerprint))
     key = "renda:figures:" + hashlib.sha256(raw.encode()).hexdigest()
+    cache = caches["shared"]  # one count for every worker
     found = cache.get(key)
     if found is None:
         found = _count(cid, flt, committees, today)
