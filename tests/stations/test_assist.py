@@ -101,3 +101,79 @@ def test_a_weak_proposal_is_shown_but_not_put_into_the_form(city, lamp, staff):
     html = client_for(staff).get(f"/stations/messages/{lamp.pk}/assist/").content.decode()
     assert "市交通运输局" in html and "25%" in html
     assert "data-assist-lead" not in html and "没有预填" in html and "is-picked" not in html
+
+
+# --- a routing model learnt from the congress's own transfers of messages ---------------------
+
+PAST = {
+    "市城市管理局": ["{p}小区门口路灯不亮，晚上走路看不清。", "{p}路边摊占道经营，垃圾满地。",
+                   "{p}共享单车乱停放堵住人行道。"],
+    "市教育局": ["{p}小学学位紧张，孩子入学难。", "{p}幼儿园收费太高，公办园太少。",
+                "{p}学校课后托管服务不足，家长接送难。"],
+    "市卫生健康委员会": ["{p}社区卫生服务中心医生太少，看病排长队。", "{p}医院急诊等候时间太长。",
+                       "{p}疫苗接种点预约难，排队久。"],
+}
+PLACES = ["东城区", "西湖街道", "北山镇", "南湖社区"]
+
+
+@pytest.fixture
+def past_transfers(city, station):
+    """Messages transferred to three units, written straight to the table (data about the
+    past; the transfer action is tested in test_actions)."""
+    from renda.stations.models import Message, MessageStatus, TransferKind
+
+    units = {name: Organization.objects.create(congress=city, name=name, kind=OrgKind.UNIT)
+             for name in PAST}
+    n = 0
+    for name, texts in PAST.items():
+        for text in texts:
+            for place in PLACES:
+                n += 1
+                Message.objects.create(congress=city, station=station, code=f"PAST{n:06d}",
+                                       content=text.format(p=place), status=MessageStatus.ANSWERED,
+                                       transfer_kind=TransferKind.UNIT, unit=units[name])
+    # Neither a message never transferred nor one turned into a suggestion is a lesson.
+    Message.objects.create(congress=city, station=station, code="PASTNONE01",
+                           content="东城区小学学位紧张。", status=MessageStatus.RECEIVED)
+    return units
+
+
+def test_a_model_trained_on_transferred_messages_routes_new_ones(city, staff, past_transfers,
+                                                                 lamp):
+    from renda.assist import actions as assist_actions
+    from renda.assist import queries as assist
+    from renda.assist.models import RoutingTarget
+
+    # Before it exists, messages fall back to the suggestions' routing (here: none at all).
+    assert assist.route(city, "滨江新区小学学位不够。",
+                        target=RoutingTarget.MESSAGE_UNIT).source == "none"
+    model = assist_actions.train(city, actor=staff, target=RoutingTarget.MESSAGE_UNIT)
+    assert model.target == RoutingTarget.MESSAGE_UNIT and model.n_train == 36
+    assert model.n_labels == 3
+    result = assist.route(city, "滨江新区小学学位不够，孩子上学难。",
+                          target=RoutingTarget.MESSAGE_UNIT)
+    assert result.source == "model" and result.first.name == "市教育局"
+    assert result.first.unit_id == past_transfers["市教育局"].pk
+    # The suggestions' routing is a model of its own, untouched.
+    assert assist.route(city, "滨江新区小学学位不够。").source == "none"
+    html = client_for(staff).get(f"/stations/messages/{lamp.pk}/assist/").content.decode()
+    assert "按本人大转办群众留言的历史" in html
+    assert f'data-assist-lead="{past_transfers["市城市管理局"].pk}"' in html
+
+
+def test_the_background_retraining_also_learns_from_messages(city, past_transfers):
+    from renda.assist.models import RoutingModel, RoutingTarget
+    from renda.assist.tasks import retrain
+
+    assert retrain.call(city.pk) is None  # no suggestions to learn from
+    assert RoutingModel.objects.get(congress=city, is_active=True).target \
+        == RoutingTarget.MESSAGE_UNIT
+
+
+def test_too_few_transferred_messages_are_refused_clearly(city, staff, lamp):
+    from renda.assist import actions as assist_actions
+    from renda.assist.models import RoutingTarget
+    from renda.core.errors import DomainError
+
+    with pytest.raises(DomainError, match="转给单位的群众留言只有 0 件"):
+        assist_actions.train(city, actor=staff, target=RoutingTarget.MESSAGE_UNIT)

@@ -274,11 +274,12 @@ def message_detail(request: HttpRequest, message_id: int) -> Any:
             summary="办理辅助：推荐承办单位和相似留言（仅供参考）")
 def message_assist(request: HttpRequest, message_id: int) -> Any:
     from renda.assist import queries as assist
+    from renda.assist.models import RoutingTarget
 
     m = access.get_message_for(request.user, message_id)
     routing = None
     if MessageStatus.TRANSFERRED in states.allowed_targets(m.status, access.roles_for(request.user, m)):
-        result = assist.route(m.congress_id, m.content)
+        result = assist.route(m.congress_id, m.content, target=RoutingTarget.MESSAGE_UNIT)
         routing = {"source": result.source, "warning": result.warning,
                    "proposals": [{"unit_id": p.unit_id, "name": p.name,
                                   "confidence": round(p.confidence, 4)} for p in result.proposals]}

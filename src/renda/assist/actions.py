@@ -31,15 +31,29 @@ def retrain_after() -> int:
     return int(getattr(settings, "RENDA_ASSIST_RETRAIN_AFTER", 50))
 
 
+MESSAGE_TRAIN_MAX = 20_000  # the most recent transfers: enough to learn, quick to train
+
+
 def training_data(congress: Congress, target: str = RoutingTarget.UNIT) -> tuple[list[str], list[str], dict[str, str]]:
     """Texts and labels from the congress's own history: the unit each registered suggestion
-    was handed to (主办 or 分办; a unit that handed it back does not count), or its field."""
+    was handed to (主办 or 分办; a unit that handed it back does not count), its field, or
+    the unit each citizen's message was transferred to (the most recent ones)."""
     from renda.suggestions.models import Assignment, AssignmentKind, AssignmentStatus, Suggestion
 
     texts: list[str] = []
     labels: list[str] = []
     names: dict[str, str] = {}
-    if target == RoutingTarget.UNIT:
+    if target == RoutingTarget.MESSAGE_UNIT:
+        from renda.stations.models import Message, TransferKind
+
+        for m in (Message.objects.filter(congress=congress, transfer_kind=TransferKind.UNIT,
+                                         unit__isnull=False)
+                  .select_related("unit").only("content", "unit_id", "unit__name")
+                  .order_by("-id")[:MESSAGE_TRAIN_MAX]):
+            texts.append(m.content)
+            labels.append(str(m.unit_id))
+            names[str(m.unit_id)] = m.unit.name
+    elif target == RoutingTarget.UNIT:
         rows = (Assignment.objects.filter(suggestion__congress=congress,
                                           kind__in=[AssignmentKind.LEAD, AssignmentKind.SEPARATE])
                 .exclude(status=AssignmentStatus.WITHDRAWN)
@@ -65,11 +79,12 @@ def train(congress: Congress, *, actor: Any = None, target: str = RoutingTarget.
     Refused when there are fewer than ``MIN_TRAIN`` past assignments or only one unit."""
     _check(actor, congress)
     texts, labels, names = training_data(congress, target)
+    history = "转给单位的群众留言" if target == RoutingTarget.MESSAGE_UNIT else "历史交办"
     if len(texts) < MIN_TRAIN:
-        raise DomainError(f"历史交办只有 {len(texts)} 件，至少需要 {MIN_TRAIN} 件才能训练；"
+        raise DomainError(f"{history}只有 {len(texts)} 件，至少需要 {MIN_TRAIN} 件才能训练；"
                           "在此之前按关键词规则推荐。")
     if len(set(labels)) < 2:
-        raise DomainError("历史交办只涉及一个承办单位，无法训练分办模型。")
+        raise DomainError(f"{history}只涉及一个承办单位，无法训练分办模型。")
     words = congress_words(congress.pk)
     quality = cross_validate(texts, labels, words).as_dict() if evaluate else {}
     t0 = time.perf_counter()
@@ -185,7 +200,7 @@ def queue_retrain(actor: Any, congress: Congress, *, request: Any = None) -> boo
     from .routing import MIN_TRAIN as _min
 
     texts, _, _ = training_data(congress)
-    if len(texts) < _min:
+    if len(texts) < _min and len(training_data(congress, RoutingTarget.MESSAGE_UNIT)[0]) < _min:
         raise DomainError(f"历史交办只有 {len(texts)} 件，至少需要 {_min} 件才能训练。")
     RetrainState.objects.get_or_create(congress=congress)
     claimed = RetrainState.objects.filter(congress=congress, queued_at__isnull=True).update(

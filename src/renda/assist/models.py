@@ -12,6 +12,9 @@ from renda.core.models import Congress, Organization, User
 class RoutingTarget(models.TextChoices):
     UNIT = "unit", "承办单位"
     CATEGORY = "category", "领域"
+    # Citizens' messages are short and plain-spoken; a congress's own transfers of them
+    # teach their routing better than its suggestions do.
+    MESSAGE_UNIT = "msg_unit", "群众留言承办单位"
 
 
 class RoutingModel(models.Model):

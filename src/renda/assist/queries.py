@@ -79,7 +79,8 @@ def route(congress: Congress | int, text: str, k: int = 3, *, subject: str = "",
 
     Uses the congress's active trained model; without one — or when the saved model is
     incompatible with the installed libraries (``warning`` says so) — the keyword rules.
-    For a citizen message: ``route(congress, message_text, subject=message_subject)``.
+    For a citizen's message: ``route(congress, text, target=RoutingTarget.MESSAGE_UNIT)``;
+    without a model trained on messages, the suggestion model (or the rules) answers.
     """
     full = compose(subject, text) if subject else text
     result = RouteResult()
@@ -92,12 +93,13 @@ def route(congress: Congress | int, text: str, k: int = 3, *, subject: str = "",
         else:
             names = model.labels or {}
             live = None
-            if target == RoutingTarget.UNIT:
+            units = target in (RoutingTarget.UNIT, RoutingTarget.MESSAGE_UNIT)
+            if units:
                 live = set(Organization.objects.units().filter(congress_id=_cid(congress))
                            .values_list("id", flat=True))
             proposals = []
             for label, p in router.top(full, k=k + 3):
-                unit_id = int(label) if target == RoutingTarget.UNIT and label.isdigit() else None
+                unit_id = int(label) if units and label.isdigit() else None
                 if live is not None and unit_id not in live:
                     continue  # a unit merged away or deactivated since training
                 proposals.append(Proposal(label, names.get(label, label), p, unit_id))
@@ -105,6 +107,10 @@ def route(congress: Congress | int, text: str, k: int = 3, *, subject: str = "",
             result.source = "model"
             result.model = model
             return result
+    if target == RoutingTarget.MESSAGE_UNIT:
+        fallback = route(congress, text, k, subject=subject)
+        fallback.warning = fallback.warning or result.warning
+        return fallback
     if target == RoutingTarget.UNIT:
         result.proposals = route_by_rules(congress, (subject + "\n" + text) if subject else text, k)
         result.source = "rules" if result.proposals else "none"

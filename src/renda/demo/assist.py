@@ -1,6 +1,6 @@
 """智能辅助 in the demo: keyword rules for the main units (the cold start), local names in
-the user dictionary, and — when the demo has suggestions — a routing model trained from
-their assignments."""
+the user dictionary, and — when the demo has suggestions — routing models trained from
+their assignments and from the transfers of citizens' messages."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ RULES = {
 def load_assist(congress: Congress, stdout: Any = None, *, train: bool = True) -> None:
     from renda.assist.actions import train as train_model
     from renda.assist.actions import training_data
-    from renda.assist.models import DictWord, KeywordRule
+    from renda.assist.models import DictWord, KeywordRule, RoutingTarget
     from renda.assist.routing import MIN_TRAIN
 
     units = {u.name: u for u in Organization.objects.units().filter(congress=congress)}
@@ -41,4 +41,10 @@ def load_assist(congress: Congress, stdout: Any = None, *, train: bool = True) -
         model = train_model(congress, reason="demo")
         if stdout is not None:
             stdout.write(f"智能辅助：分办模型 v{model.version}，{model.n_train} 件历史交办，"
+                         f"交叉验证 F1 {model.quality.get('macro_f1', 0):.3f}。")
+    target = RoutingTarget.MESSAGE_UNIT
+    if train and len(training_data(congress, target)[0]) >= MIN_TRAIN:
+        model = train_model(congress, reason="demo", target=target)
+        if stdout is not None:
+            stdout.write(f"智能辅助：群众留言分办模型 v{model.version}，{model.n_train} 条转办留言，"
                          f"交叉验证 F1 {model.quality.get('macro_f1', 0):.3f}。")

@@ -52,6 +52,16 @@ STATIONS = [
 ]
 ROADS = ("人民路", "解放路", "建设路", "中山路", "文化路", "健康路", "朝阳路", "新华路")
 
+HANDLERS: dict[str, list[str]] = {
+    MessageCategory.URBAN: ["市城市管理局", "市住房和城乡建设局"],
+    MessageCategory.TRAFFIC: ["市交通运输局", "市公安局"],
+    MessageCategory.EDUCATION: ["市教育局"],
+    MessageCategory.HEALTH: ["市卫生健康委员会", "市医疗保障局"],
+    MessageCategory.SOCIAL: ["市民政局", "市人力资源和社会保障局"],
+    MessageCategory.ENVIRONMENT: ["市生态环境局"],
+    MessageCategory.MARKET: ["市市场监督管理局"],
+}
+
 TOPICS: dict[str, list[str]] = {
     MessageCategory.URBAN: ["{p}{r}小区门口的路灯坏了很久，晚上出行很不安全，希望尽快修复。",
                             "{p}老旧小区雨污管道经常堵塞，一下雨就返臭水，请有关部门整治。",
@@ -174,6 +184,11 @@ def load_stations(city: Congress, rng: random.Random, stdout: Any = None,
 
     # Messages, spread over the past year, in every state.
     units = list(Organization.objects.filter(congress=city, kind=OrgKind.UNIT, is_active=True))
+    by_name = {u.name: u for u in units}
+    # Each matter goes where a city would send it, always the same unit, so that the similar
+    # messages and the routing model trained on these transfers show what they would in use.
+    handlers = {c: [by_name[n] for n in names if n in by_name] or units
+                for c, names in HANDLERS.items()}
     staff = User.objects.filter(pk__in=RoleAssignment.objects.filter(
         congress=city, role=Role.STAFF).values("user_id")).first()
     unit_user_of = {ra.organization_id: ra.user_id for ra in
@@ -193,7 +208,8 @@ def load_stations(city: Congress, rng: random.Random, stdout: Any = None,
         if created > timezone.now():
             created = timezone.now() - timedelta(minutes=rng.randint(5, 300))
         category = rng.choice(list(TOPICS))
-        content = rng.choice(TOPICS[category]).format(p=street_of[s.pk], r=rng.choice(ROADS))
+        topic = rng.randrange(len(TOPICS[category]))
+        content = TOPICS[category][topic].format(p=street_of[s.pk], r=rng.choice(ROADS))
         code = ""
         while not code or code in used:
             code = "".join(rng.choice(CODE_ALPHABET) for _ in range(10))
@@ -217,7 +233,8 @@ def load_stations(city: Congress, rng: random.Random, stdout: Any = None,
                 plan.append((M.ACCEPTED, t, staff.pk if staff else None))
         if status in (M.TRANSFERRED, M.ANSWERED, M.CLOSED):
             t += timedelta(days=rng.randint(0, 3), hours=2)
-            unit = rng.choice(units)
+            choices = handlers.get(category) or units
+            unit = choices[topic % len(choices)]  # one matter, one handler
             m.transfer_kind, m.unit, m.transferred_at = TransferKind.UNIT, unit, t
             m.answer_due = add_workdays(t.date(), 15)
             plan.append((M.TRANSFERRED, t, staff.pk if staff else None))

@@ -97,11 +97,13 @@ def message_assist(request: HttpRequest, pk: int) -> HttpResponse:
     the transfer (only to whoever may transfer it; the first is put into the unit list if
     nobody has chosen one) and similar messages the user may see."""
     from renda.assist import queries as assist
+    from renda.assist.models import RoutingTarget
 
     m = access.get_message_for(request.user, pk)
     may_transfer = MessageStatus.TRANSFERRED in states.allowed_targets(
         m.status, access.roles_for(request.user, m))
-    result = assist.route(m.congress_id, m.content) if may_transfer else None
+    result = (assist.route(m.congress_id, m.content, target=RoutingTarget.MESSAGE_UNIT)
+              if may_transfer else None)
     # A short message often says little about who should handle it: a weak first proposal
     # is shown but not put into the form, where a hurried click would send it on.
     lead = (result.first.unit_id if result and result.first
