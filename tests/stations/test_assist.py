@@ -177,3 +177,20 @@ def test_too_few_transferred_messages_are_refused_clearly(city, staff, lamp):
 
     with pytest.raises(DomainError, match="转给单位的群众留言只有 0 件"):
         assist_actions.train(city, actor=staff, target=RoutingTarget.MESSAGE_UNIT)
+
+
+def test_transfers_of_messages_count_towards_retraining(city, staff, past_transfers, station,
+                                                        unit_org, settings,
+                                                        django_capture_on_commit_callbacks):
+    from renda.assist.models import RetrainState, RoutingModel, RoutingTarget
+
+    settings.RENDA_ASSIST_RETRAIN_AFTER = 2
+    first = actions.accept(staff, send(station, LAMP, "10.1.1.1"))
+    actions.accept(staff, send(station, SCHOOL, "10.1.1.2"))  # accepting does not count
+    assert not RetrainState.objects.filter(congress=city, new_assignments__gt=0).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.transfer_to_unit(staff, first, unit_org)
+        second = actions.accept(staff, send(station, LAMP_AGAIN, "10.1.1.3"))
+        actions.transfer_to_unit(staff, second, unit_org)
+    model = RoutingModel.objects.get(congress=city, target=RoutingTarget.MESSAGE_UNIT)
+    assert model.reason == "auto" and model.n_train == 38

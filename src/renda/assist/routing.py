@@ -236,15 +236,18 @@ def cross_validate(texts: Sequence[str], labels: Sequence[str], words: Sequence[
 
 # --- stored models, per congress -------------------------------------------------------------
 
-_loaded: dict[int, Router] = {}
+_loaded: dict[tuple[int, Any], Router] = {}
 _loaded_lock = threading.Lock()
 
 
 def load(model: Any) -> Router:
-    """The ``Router`` of a saved ``RoutingModel``; refuses an incompatible one clearly."""
+    """The ``Router`` of a saved ``RoutingModel``, kept per process; refuses an incompatible
+    one clearly. The key holds the creation time too: a row id alone can come back (a
+    database restored from a backup, the tests' rolled-back transactions)."""
     check_compatible(model.libraries or {})
+    key = (model.pk, model.created_at)
     with _loaded_lock:
-        router = _loaded.get(model.pk)
+        router = _loaded.get(key)
     if router is None:
         blob = type(model).objects.filter(pk=model.pk).values_list("blob", flat=True).first()
         if blob is None:
@@ -253,7 +256,7 @@ def load(model: Any) -> Router:
         with _loaded_lock:
             if len(_loaded) > 16:
                 _loaded.clear()
-            _loaded[model.pk] = router
+            _loaded[key] = router
     return router
 
 
