@@ -145,13 +145,15 @@ def client_for(user: User) -> Client:
 
 def run_at_once(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     """Call ``fn(item)`` for every item in its own thread, all released at the same moment
-    by a barrier; returns the results in order, an exception where a call raised. Each
-    thread closes its database connection (for tests that need real parallel writers)."""
+    by a barrier once connected to the database; returns the results in order, an
+    exception where a call raised. Each thread closes its database connection (for tests
+    that need real parallel writers)."""
     barrier = threading.Barrier(len(items))
     results: list[Any] = [None] * len(items)
 
     def work(i: int, item: Any) -> None:
         try:
+            connections["default"].ensure_connection()  # connecting would stagger the start
             barrier.wait()
             results[i] = fn(item)
         except Exception as exc:  # collected and asserted by the caller

@@ -167,6 +167,12 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "renda.sqlite3")}
 
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    # Statements bound on the server (only the public message form's insert) become prepared
+    # statements after 5 runs on a connection. Django's own cursors bind on the client and
+    # are never prepared. Behind PgBouncer in transaction mode before 1.21, set false.
+    _db.setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DB_PREPARED_STATEMENTS", True) else None)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at
     # the start of a transaction so two writers queue instead of failing half-way.

@@ -4,6 +4,9 @@ from renda.api.api import api
 from renda.core import views as core_views
 
 urlpatterns = [
+    # The API first: URLs are matched in order, and the two includes at "" below are
+    # walked in full by every URL they do not hold.
+    path("api/v1/", api.urls),
     path("", include("renda.core.urls")),
     path("deputies/", include("renda.deputies.urls")),
     path("suggestions/", include("renda.suggestions.urls")),
@@ -17,7 +20,6 @@ urlpatterns = [
     path("", include("renda.stations.urls_public")),  # /s/<id>/, /d/<id>/, /track/, /find/
     path("voting/", include("renda.voting.urls")),
     path("public/voting/", include("renda.voting.urls_public")),
-    path("api/v1/", api.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

@@ -278,6 +278,10 @@ def deputy(request: HttpRequest, deputy_id: int) -> Any:
     }
 
 
+from .stations import public_router as stations_public_router  # noqa: E402
+
+api.add_router("/stations", stations_public_router)  # first: see its definition
+
 from .suggestions import router as suggestions_router  # noqa: E402
 
 api.add_router("/suggestions", suggestions_router)

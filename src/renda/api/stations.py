@@ -32,6 +32,9 @@ from renda.stations.models import Message, MessageStatus, Station
 from .schemas import Error
 
 router = Router(tags=["stations"])
+# The citizens' endpoints (no login), mounted at the same prefix ahead of every other
+# router: the message form is the busiest endpoint and URLs are matched in order.
+public_router = Router(tags=["stations"])
 E = {400: Error, 403: Error, 404: Error, 422: Error}
 
 
@@ -194,13 +197,13 @@ def _submit(request: HttpRequest, payload: MessageIn, *, station: Station | None
 # --- public --------------------------------------------------------------------------------------
 
 
-@router.get("/public/challenge", auth=None, response=ChallengeOut, summary="取一道验证题（留言前）")
+@public_router.get("/public/challenge", auth=None, response=ChallengeOut, summary="取一道验证题（留言前）")
 def challenge(request: HttpRequest) -> Any:
     question, token = antiabuse.make_challenge()
     return {"question": question, "token": token}
 
 
-@router.post("/public/stations/{station_id}/messages", auth=None,
+@public_router.post("/public/stations/{station_id}/messages", auth=None,
              response={201: SubmittedOut, 429: Error, **E}, summary="在联络站留言（无需登录）")
 def submit_to_station(request: HttpRequest, station_id: int, payload: MessageIn) -> Any:
     # The busiest public endpoint: the station comes from the process's memory.
@@ -210,7 +213,7 @@ def submit_to_station(request: HttpRequest, station_id: int, payload: MessageIn)
     return _submit(request, payload, station=station)
 
 
-@router.post("/public/deputies/{deputy_id}/messages", auth=None,
+@public_router.post("/public/deputies/{deputy_id}/messages", auth=None,
              response={201: SubmittedOut, 429: Error, **E}, summary="给代表留言（无需登录）")
 def submit_to_deputy(request: HttpRequest, deputy_id: int, payload: MessageIn) -> Any:
     deputy = get_object_or_404(Deputy, pk=deputy_id, stations__is_active=True)
@@ -224,7 +227,7 @@ def _tracked(request: HttpRequest, code: str) -> Message:
                              code=code.strip().upper())
 
 
-@router.get("/public/messages/{code}", auth=None, response={200: TrackOut, **E},
+@public_router.get("/public/messages/{code}", auth=None, response={200: TrackOut, **E},
             summary="凭查询码看办理进度和答复（不含任何个人信息）")
 def track(request: HttpRequest, code: str) -> Any:
     m = _tracked(request, code)
@@ -238,7 +241,7 @@ def track(request: HttpRequest, code: str) -> Any:
                       for t in m.transitions.all()]}
 
 
-@router.post("/public/messages/{code}/rating", auth=None, response={200: TrackOut, **E},
+@public_router.post("/public/messages/{code}/rating", auth=None, response={200: TrackOut, **E},
              summary="评价答复（满意/不满意），留言随之办结")
 def rate(request: HttpRequest, code: str, payload: RatingIn) -> Any:
     _tracked(request, code)

@@ -73,11 +73,8 @@ _LOCK_NS = 0x6D736721  # the address locks' namespace (any constant; "msg!" in A
 
 def address_lock_key(ip_hash: str) -> tuple[int, int]:
     """The two keys of the address's transaction-level advisory lock, which
-    ``actions._insert_received`` takes in a statement of its own before the statement that
-    counts and inserts. The count then starts after the lock is held, so it sees the
-    messages of every earlier holder (a statement sees only what was committed before it
-    began: a lock and a count in the same statement would count too little). Messages
-    without an address share one lock."""
+    ``renda_message_admit`` (stations migration 0004) takes before it counts the address's
+    messages. Messages without an address share one lock."""
     return _LOCK_NS, int(ip_hash[:7], 16) if ip_hash else 0
 
 
