@@ -3,14 +3,15 @@ again into 1,000,000 messages of one congress (PostgreSQL COPY; bulk_create in b
 SQLite), then
 
 - the public submit endpoint (POST /api/v1/stations/public/stations/<id>/messages) through
-  Gunicorn on 127.0.0.1, beside the same server's /healthz in the same run (the floor),
-  with the per-IP/per-phone limits raised for the run (RENDA_STATIONS_IP_LIMIT…); each
-  client sends 5 requests from one loopback address, then moves to the next (--per-address);
+  Gunicorn on 127.0.0.1, beside the same server's /healthz in the same run (the floor), in
+  alternating rounds (the figures are the rounds' means), with the per-IP/per-phone limits
+  raised for the run (RENDA_STATIONS_IP_LIMIT…); each client sends 5 requests from one
+  loopback address, then moves to the next (--per-address);
 - the staff list (/stations/messages/, filtered, page 2) and the figures page
   (/stations/figures/, the latest year) as a signed-in staff member, median of --repeat.
 
     DATABASE_URL=postgres://renda:renda@127.0.0.1:55440/renda_stations \\
-        uv run python bench/messages.py [--n 1000000] [--seconds 10] [--clients 8]
+        uv run python bench/messages.py [--n 1000000] [--rounds 3] [--seconds 5] [--clients 8]
 
 The server runs as docs/operations.md recommends (``--preload``, 2 × CPUs + 1 sync workers;
 bench/_setup.py). The load comes from --clients threads of this process, on the same 2-core
@@ -203,7 +204,9 @@ def main() -> None:
     global PER_ADDRESS  # one setting for the whole run
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1_000_000)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=5, help="per round and endpoint")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternating rounds of /healthz and submit")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--per-address", type=int, default=PER_ADDRESS,
@@ -220,6 +223,14 @@ def main() -> None:
 
     built = build(args.n)
     print(f"loaded {args.n} messages in {built['load_s']:.1f} s ({where})", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_table_size('stations_message'), "
+                           "pg_indexes_size('stations_message'), current_setting('shared_buffers'), "
+                           "current_setting('server_version')")
+            table, indexes, buffers, version = cursor.fetchone()
+        print(f"messages table {table / 2**20:.0f} MB, its indexes {indexes / 2**20:.0f} MB; "
+              f"PostgreSQL {version}, shared_buffers={buffers}", flush=True)
 
     # The production server on the same database.
     db = connection.settings_dict
@@ -252,8 +263,16 @@ def main() -> None:
 
         hammer(port, 2, args.clients, health)  # warm up both
         hammer(port, 2, args.clients, submit)
-        floor = hammer(port, args.seconds, args.clients, health)
-        submit_rps = hammer(port, args.seconds, args.clients, submit)
+        # Alternating rounds: this machine's speed drifts by a third within minutes, and
+        # the ratio is only meaningful between runs close in time.
+        floors, submits = [], []
+        for _ in range(args.rounds):
+            floors.append(hammer(port, args.seconds, args.clients, health))
+            submits.append(hammer(port, args.seconds, args.clients, submit))
+        floor, submit_rps = statistics.mean(floors), statistics.mean(submits)
+        print("rounds (floor, submit req/s): "
+              + ", ".join(f"({f:.0f}, {s:.0f}) {s / f:.2f}" for f, s in zip(floors, submits, strict=True)),
+              flush=True)
         print(f"/healthz {floor:.0f} req/s; submit {submit_rps:.0f} req/s "
               f"({submit_rps / floor:.2f} of the floor), {args.clients} clients, "
               f"{PER_ADDRESS or 'all'} requests per address, {server_label()}",

@@ -145,3 +145,18 @@ def test_a_closed_station_takes_no_message_even_from_an_old_copy(station):
     with pytest.raises(DomainError, match="停用"):
         actions.submit_message(station=copy, data=message_data(), ip="10.7.7.7")
     assert not Message.objects.exists()
+
+
+def test_tracking_codes_use_every_character_equally():
+    """Codes are ten characters of the alphabet (no 0/O, 1/I/L), each equally likely: a
+    byte taken modulo 31 without skipping the top 8 values would favour 8 characters by
+    an eighth (a 6% tolerance is about 5 standard deviations for 200,000 characters)."""
+    from collections import Counter
+
+    codes = [actions.new_code() for _ in range(20_000)]
+    assert all(len(c) == 10 and set(c) <= set(actions.CODE_ALPHABET) for c in codes)
+    assert len(set(codes)) == len(codes)
+    counts = Counter("".join(codes))
+    expected = 200_000 / len(actions.CODE_ALPHABET)
+    assert set(counts) == set(actions.CODE_ALPHABET)
+    assert all(abs(n - expected) < 0.06 * expected for n in counts.values()), counts
