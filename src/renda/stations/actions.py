@@ -251,12 +251,36 @@ def _refused(station: Station | None, ip_hash: str, phone_hash: str) -> None:
     raise DomainError("系统繁忙，请稍后再试。")  # the counts fell meanwhile
 
 
+# The columns a citizen's new message sets (submit_message); every other column of the
+# message and of its first transition holds the same value for every new message.
+_SUBMITTED = frozenset({"congress", "station", "deputy", "code", "category", "content", "name",
+                        "phone", "photo", "ip_hash", "phone_hash", "audited", "accept_due"})
+
+
+def _fixed_values(blank: Any, fields: list[Any], set_per_row: frozenset[str]) -> dict[str, Any]:
+    """The database values, taken from ``blank``, of the ``fields`` that are the same for
+    every new row: those not in ``set_per_row`` and without a callable default or
+    ``auto_now``."""
+    return {f.attname: _param(f.get_db_prep_save(getattr(blank, f.attname), connection))
+            for f in fields
+            if f.name not in set_per_row and not (f.has_default() and callable(f.default))
+            and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)}
+
+
 @functools.cache
-def _received_sql() -> tuple[list[Any], list[Any], str]:
-    """The fields and the statement of ``_insert_received``, built once per process."""
+def _received_sql() -> tuple[list[Any], list[Any], dict[str, Any], dict[str, Any], str]:
+    """The fields, their values that never change, and the statement of
+    ``_insert_received``, built once per process. Preparing every column's value through
+    its field was a sixth of the request's time in Python."""
     fields = [f for f in Message._meta.local_concrete_fields if f is not Message._meta.pk]
     t_fields = [f for f in MessageTransition._meta.local_concrete_fields
                 if f is not MessageTransition._meta.pk and f.name != "message"]
+    fixed = _fixed_values(Message(), fields, _SUBMITTED)
+    t_fixed = _fixed_values(MessageTransition(from_status="", to_status=M.RECEIVED), t_fields,
+                            frozenset())
+    if any(not callable(f.default) for f in t_fields if f.attname not in t_fixed):
+        raise TypeError("_insert_received: a transition column that changes per row must "
+                        "have a callable default")
     q = connection.ops.quote_name
     sql = (
         f"WITH m AS (INSERT INTO {q(Message._meta.db_table)} "  # noqa: S608 -- model names
@@ -267,7 +291,7 @@ def _received_sql() -> tuple[list[Any], list[Any], str]:
         f"INSERT INTO {q(MessageTransition._meta.db_table)} "
         f"(message_id, {', '.join(q(f.column) for f in t_fields)}) "
         f"SELECT m.id, {', '.join(['%s'] * len(t_fields))} FROM m RETURNING message_id")
-    return fields, t_fields, sql
+    return fields, t_fields, fixed, t_fixed, sql
 
 
 def _param(value: Any) -> Any:
@@ -290,12 +314,13 @@ def _insert_received(m: Message) -> bool:
     them (``pre_save`` stores an uploaded photo)."""
     from django.db.backends.postgresql.base import ServerBindingCursor
 
-    fields, t_fields, sql = _received_sql()
-    values = [_param(f.get_db_prep_save(f.pre_save(m, add=True), connection)) for f in fields]
-    t = MessageTransition(from_status="", to_status=M.RECEIVED)
-    t_values = [_param(f.get_db_prep_save(f.pre_save(t, add=True), connection))
-                for f in t_fields]
+    fields, t_fields, fixed, t_fixed, sql = _received_sql()
+    values = [fixed[f.attname] if f.attname in fixed
+              else _param(f.get_db_prep_save(f.pre_save(m, add=True), connection))
+              for f in fields]
     now = timezone.now()
+    t_values = [t_fixed[f.attname] if f.attname in t_fixed
+                else f.get_db_prep_save(f.get_default(), connection) for f in t_fields]
     params = [*values, *antiabuse.address_lock_key(m.ip_hash), m.station_id,
               m.ip_hash, now - antiabuse.IP_WINDOW, antiabuse.ip_limit(),
               m.phone_hash, now - antiabuse.PHONE_WINDOW, antiabuse.phone_limit(), *t_values]

@@ -1,0 +1,67 @@
+"""PostgreSQL: the message form writes its rows with one statement of its own
+(``actions._insert_received``), with most column values computed once per process. It must
+write exactly what ``Model.save`` would."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from renda.stations import actions, antiabuse
+from renda.stations.models import Message, MessageStatus
+
+from .conftest import message_data
+
+pytestmark = pytest.mark.django_db
+
+# Columns that differ between any two messages.
+OWN = {"id", "code", "created_at", "updated_at"}
+
+
+@pytest.fixture(autouse=True)
+def _postgresql_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the single-statement insert is PostgreSQL's; run with DATABASE_URL")
+
+
+def test_the_form_writes_what_model_save_writes(station):
+    data = message_data()
+    m = actions.submit_message(station=station, data=data, ip="10.8.8.8")
+    row = Message.objects.get(pk=m.pk)
+    reference = Message(congress_id=station.congress_id, station=station, code="REFERENCE1",
+                        category=data.category, content=data.content, name=data.name,
+                        phone=data.phone, ip_hash=antiabuse.digest("ip", "10.8.8.8"),
+                        phone_hash=antiabuse.digest("phone", data.phone), audited=False,
+                        accept_due=row.accept_due)
+    reference.save()
+    reference = Message.objects.get(pk=reference.pk)
+    for f in Message._meta.concrete_fields:
+        if f.attname not in OWN:
+            assert getattr(row, f.attname) == getattr(reference, f.attname), f.name
+    assert row.status == MessageStatus.RECEIVED and not row.audited
+    assert abs((row.updated_at - row.created_at).total_seconds()) < 5
+    step = row.transitions.get()
+    assert (step.from_status, step.to_status, step.actor_id, step.note) == ("", "received",
+                                                                           None, "")
+    assert abs((step.at - row.created_at).total_seconds()) < 5
+
+
+def test_values_kept_for_the_process_are_those_of_every_new_message(station, monkeypatch):
+    """A column submit_message sets must not be among the values computed once: if it
+    were, every message would be written with the first one's value."""
+    seen: list[Message] = []
+    original = actions._insert_received
+
+    def spy(m: Message) -> bool:
+        seen.append(m)
+        return original(m)
+
+    monkeypatch.setattr(actions, "_insert_received", spy)
+    actions.submit_message(station=station, data=message_data(), ip="10.8.8.9")
+    fields, _t_fields, fixed, _t_fixed, _sql = actions._received_sql()
+    (m,) = seen
+    for f in fields:
+        if f.attname in fixed:
+            value = actions._param(f.get_db_prep_save(f.pre_save(m, add=True), connection))
+            assert value == fixed[f.attname], f.name
+    assert {"code", "content", "phone", "ip_hash", "station_id"}.isdisjoint(fixed)
