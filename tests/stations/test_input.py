@@ -160,3 +160,19 @@ def test_tracking_codes_use_every_character_equally():
     expected = 200_000 / len(actions.CODE_ALPHABET)
     assert set(counts) == set(actions.CODE_ALPHABET)
     assert all(abs(n - expected) < 0.06 * expected for n in counts.values()), counts
+
+
+def test_a_new_message_built_by_position_equals_one_built_by_keyword(station):
+    values = {"congress_id": station.congress_id, "station_id": station.pk, "deputy_id": None,
+              "code": "ABCDEFGHJK", "category": "urban", "content": "路灯不亮，请尽快修复。",
+              "name": "张三", "phone": "13812345678", "photo": None, "ip_hash": "a" * 32,
+              "phone_hash": "b" * 32, "audited": False, "accept_due": None}
+    fast, slow = actions._new_message(**values), Message(**values)
+    for f in Message._meta.concrete_fields:
+        if f.name != "created_at":
+            assert getattr(fast, f.attname) == getattr(slow, f.attname), f.name
+    assert abs((fast.created_at - slow.created_at).total_seconds()) < 5
+    assert fast._state.adding and fast.pk is None
+    assert actions._new_message(**values).created_at >= fast.created_at  # not shared
+    with pytest.raises(KeyError):
+        actions._new_message(station=station)  # attribute names only

@@ -207,10 +207,12 @@ def submit_message(*, station: Station | None = None, deputy: Deputy | None = No
     ip_hash, phone_hash = antiabuse.digest("ip", ip), antiabuse.digest("phone", phone)
     cfg = StationConfig.cached(congress_id)
     for _attempt in range(3):
-        m = Message(congress_id=congress_id, station=station, deputy=deputy, code=new_code(),
-                    category=category, content=content, name=name, phone=phone,
-                    photo=data.photo, ip_hash=ip_hash, phone_hash=phone_hash, audited=False,
-                    accept_due=add_workdays(timezone.localdate(), cfg.accept_workdays))
+        m = _new_message(congress_id=congress_id, station_id=station.pk if station else None,
+                         deputy_id=deputy.pk if deputy else None, code=new_code(),
+                         category=category, content=content, name=name, phone=phone,
+                         photo=data.photo, ip_hash=ip_hash, phone_hash=phone_hash,
+                         audited=False,
+                         accept_due=add_workdays(timezone.localdate(), cfg.accept_workdays))
         try:
             if connection.vendor == "postgresql":
                 # One statement, and outside a caller's transaction its own transaction:
@@ -249,6 +251,31 @@ def _refused(station: Station | None, ip_hash: str, phone_hash: str) -> None:
         _check_open(station)
     antiabuse.refuse(*antiabuse.counts(ip_hash, phone_hash))
     raise DomainError("系统繁忙，请稍后再试。")  # the counts fell meanwhile
+
+
+@functools.cache
+def _message_defaults() -> tuple[list[Any], dict[str, int], list[tuple[int, Any]]]:
+    """A new message's attribute values in field order, each field's position, and the
+    callable defaults to call for each message."""
+    fields = Message._meta.concrete_fields
+    blank = Message()
+    dynamic = [(i, f.default) for i, f in enumerate(fields)
+               if f.has_default() and callable(f.default)]
+    return ([blank.__dict__[f.attname] for f in fields],
+            {f.attname: i for i, f in enumerate(fields)}, dynamic)
+
+
+def _new_message(**values: Any) -> Message:
+    """``Message(**values)`` (attribute names: ``station_id``, not ``station``), built by
+    position: Django's path for rows read from the database, which does not look up every
+    field among the keywords (a tenth of the public form's time in Python)."""
+    row, position, dynamic = _message_defaults()
+    row = row.copy()
+    for i, default in dynamic:
+        row[i] = default()
+    for name, value in values.items():
+        row[position[name]] = value
+    return Message(*row)
 
 
 # The columns a citizen's new message sets (submit_message); every other column of the
