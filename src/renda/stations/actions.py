@@ -253,14 +253,17 @@ def _refused(station: Station | None, ip_hash: str, phone_hash: str) -> None:
     raise DomainError("系统繁忙，请稍后再试。")  # the counts fell meanwhile
 
 
+def _callable_default(f: Any) -> bool:
+    return f.has_default() and callable(f.default)
+
+
 @functools.cache
 def _message_defaults() -> tuple[list[Any], dict[str, int], list[tuple[int, Any]]]:
     """A new message's attribute values in field order, each field's position, and the
     callable defaults to call for each message."""
     fields = Message._meta.concrete_fields
     blank = Message()
-    dynamic = [(i, f.default) for i, f in enumerate(fields)
-               if f.has_default() and callable(f.default)]
+    dynamic = [(i, f.default) for i, f in enumerate(fields) if _callable_default(f)]
     return ([blank.__dict__[f.attname] for f in fields],
             {f.attname: i for i, f in enumerate(fields)}, dynamic)
 
@@ -290,7 +293,7 @@ def _fixed_values(blank: Any, fields: list[Any], set_per_row: frozenset[str]) ->
     ``auto_now``."""
     return {f.attname: _param(f.get_db_prep_save(getattr(blank, f.attname), connection))
             for f in fields
-            if f.name not in set_per_row and not (f.has_default() and callable(f.default))
+            if f.name not in set_per_row and not _callable_default(f)
             and not getattr(f, "auto_now", False) and not getattr(f, "auto_now_add", False)}
 
 
@@ -302,10 +305,10 @@ def _received_sql() -> tuple[list[Any], list[Any], dict[str, Any], dict[str, Any
     fields = [f for f in Message._meta.local_concrete_fields if f is not Message._meta.pk]
     t_fields = [f for f in MessageTransition._meta.local_concrete_fields
                 if f is not MessageTransition._meta.pk and f.name != "message"]
-    fixed = _fixed_values(Message(), fields, _SUBMITTED)
+    fixed = _fixed_values(_new_message(), fields, _SUBMITTED)
     t_fixed = _fixed_values(MessageTransition(from_status="", to_status=M.RECEIVED), t_fields,
                             frozenset())
-    if any(not callable(f.default) for f in t_fields if f.attname not in t_fixed):
+    if any(not _callable_default(f) for f in t_fields if f.attname not in t_fixed):
         raise TypeError("_insert_received: a transition column that changes per row must "
                         "have a callable default")
     q = connection.ops.quote_name
