@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 from PIL import Image
 
 from renda.core.errors import DomainError
@@ -145,6 +147,37 @@ def test_a_closed_station_takes_no_message_even_from_an_old_copy(station):
     with pytest.raises(DomainError, match="停用"):
         actions.submit_message(station=copy, data=message_data(), ip="10.7.7.7")
     assert not Message.objects.exists()
+
+
+def test_challenge_tokens_expire_and_belong_to_this_site(settings):
+    """A token is good for two hours, under the current key or one being retired, and not
+    for another salt or another key."""
+    import time_machine
+    from django.core import signing
+
+    question, token = antiabuse.make_challenge()
+    a, rest = question.split(" 加 ")
+    answer = str(int(a) + int(rest.split(" ")[0]))
+    antiabuse.check_challenge(token, answer)
+    with time_machine.travel(timezone.now() + timedelta(hours=2, minutes=1)):
+        with pytest.raises(DomainError, match="已过期"):
+            antiabuse.check_challenge(token, answer)
+    # tokens issued before a key change still pass while the old key is a fallback
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "y" * 50, [old_key]
+    antiabuse.check_challenge(token, answer)
+    with pytest.raises(DomainError, match="答案不正确"):
+        antiabuse.check_challenge(token, "0")
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(DomainError, match="验证题无效"):
+        antiabuse.check_challenge(token, answer)
+    settings.SECRET_KEY = old_key
+    # the compressed tokens of earlier versions, and only with this salt
+    h = antiabuse.digest("challenge", answer)
+    antiabuse.check_challenge(signing.dumps({"h": h}, salt=antiabuse.CHALLENGE_SALT,
+                                            compress=True), answer)
+    with pytest.raises(DomainError, match="验证题无效"):
+        antiabuse.check_challenge(signing.dumps({"h": h}, salt="another.salt"), answer)
 
 
 def test_tracking_codes_use_every_character_equally():

@@ -58,10 +58,33 @@ def test_values_kept_for_the_process_are_those_of_every_new_message(station, mon
 
     monkeypatch.setattr(actions, "_insert_received", spy)
     actions.submit_message(station=station, data=message_data(), ip="10.8.8.9")
-    fields, _t_fields, fixed, _t_fixed, _sql = actions._received_sql()
+    _columns, _t_columns, fixed, _t_fixed, _sql = actions._received_sql()
     (m,) = seen
-    for f in fields:
+    for f in Message._meta.concrete_fields:
         if f.attname in fixed:
-            value = actions._param(f.get_db_prep_save(f.pre_save(m, add=True), connection))
-            assert value == fixed[f.attname], f.name
+            prepared = actions._param(f.get_db_prep_save(f.pre_save(m, add=True), connection))
+            assert prepared == fixed[f.attname], f.name
     assert {"code", "content", "phone", "ip_hash", "station_id"}.isdisjoint(fixed)
+
+
+def test_columns_written_as_they_are_are_what_their_fields_would_write(station, monkeypatch):
+    """The columns passed to the driver without their field's conversion: the field's
+    conversion would have given the same value, for a message with every optional part."""
+    seen: list[Message] = []
+    original = actions._insert_received
+
+    def spy(m: Message) -> bool:
+        seen.append(m)
+        return original(m)
+
+    monkeypatch.setattr(actions, "_insert_received", spy)
+    data = message_data(name="张三", phone="13912345678")
+    actions.submit_message(station=station, data=data, ip="10.8.8.10")
+    columns = actions._received_sql()[0]
+    (m,) = seen
+    as_is = [f for f, how in columns if how == actions.AS_IS]
+    assert {"code", "content", "phone", "station", "accept_due"} <= {f.name for f in as_is}
+    assert not {"photo", "updated_at"} & {f.name for f in as_is}  # stored; auto_now
+    for f in as_is:
+        assert actions._param(getattr(m, f.attname)) == actions._param(
+            f.get_db_prep_save(f.pre_save(m, add=True), connection)), f.name

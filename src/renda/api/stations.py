@@ -56,7 +56,9 @@ class MessageIn(BaseModel):
     website: str = Field("", max_length=200, description="防机器人字段，必须留空")
 
 
-class SubmittedOut(Schema):
+class SubmittedOut(BaseModel):
+    # Plain pydantic as MessageIn: building a Schema runs its reader of Django objects,
+    # which cost more than the rest of writing the answer.
     code: str
     status: str
     track_url: str

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -40,31 +41,52 @@ def phone_limit() -> int:
     return getattr(settings, "RENDA_STATIONS_PHONE_LIMIT", 5)
 
 
-def digest(kind: str, value: str) -> str:
+@functools.lru_cache(maxsize=4)
+def _keyed(key: str) -> hmac.HMAC:
+    return hmac.new(key.encode(), digestmod=hashlib.sha256)
+
+
+def digest(kind: str, value: str, key: str | None = None) -> str:
+    """The salted hash of an address, a phone number or a challenge's answer (HMAC-SHA256
+    with the secret key, copied from one keyed per process)."""
     if not value:
         return ""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
+    h = _keyed(key or settings.SECRET_KEY).copy()
+    h.update(f"{kind}:{value}".encode())
+    return h.hexdigest()[:32]
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(key: str, fallback_keys: tuple[str, ...]) -> signing.TimestampSigner:
+    return signing.TimestampSigner(key=key, fallback_keys=list(fallback_keys),
+                                   salt=CHALLENGE_SALT)
+
+
+def _challenge_signer() -> signing.TimestampSigner:
+    """Django's signer, one per process and key (it holds no state of a signature)."""
+    return _signer(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
 
 
 def make_challenge() -> tuple[str, str]:
     """A question like "7 加 5 等于几？" and a signed token holding its answer."""
     a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
-    token = signing.dumps({"h": digest("challenge", str(a + b)), "n": secrets.token_hex(4)},
-                          salt=CHALLENGE_SALT, compress=True)
+    token = _challenge_signer().sign_object(
+        {"h": digest("challenge", str(a + b)), "n": secrets.token_hex(4)})
     return f"{a} 加 {b} 等于几？", token
 
 
 def check_challenge(token: str, answer: str) -> None:
     try:
-        data = signing.loads(token or "", salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+        data = _challenge_signer().unsign_object(token or "", max_age=CHALLENGE_MAX_AGE)
     except signing.SignatureExpired:
         raise DomainError("验证题已过期，请重新作答。", field="challenge") from None
     except signing.BadSignature:
         raise DomainError("验证题无效，请刷新页面后重试。", field="challenge") from None
-    given = (answer or "").strip()
-    if not given.isdigit() or not hmac.compare_digest(data.get("h", ""),
-                                                      digest("challenge", str(int(given)))):
+    given, h = (answer or "").strip(), data.get("h", "")
+    # a token issued before the key changed holds the answer hashed with the old key
+    if not given.isdigit() or not any(
+            hmac.compare_digest(h, digest("challenge", str(int(given)), key))
+            for key in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)):
         raise DomainError("验证题答案不正确，请重新计算。", field="challenge")
 
 

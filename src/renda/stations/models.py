@@ -301,12 +301,16 @@ class Message(models.Model):
             models.Index(fields=["congress", "status", "-created_at"]),
             # (congress, created_at) is migration 0001's "message_figures": on PostgreSQL a
             # covering index, so a year of figures is read from the index alone.
-            models.Index(fields=["unit", "status"]),
+            # Partial where most new messages have no value: the public form does not
+            # write these indexes (a unit's list, the answer deadlines' sweep).
+            models.Index(fields=["unit", "status"], condition=models.Q(unit__isnull=False),
+                         name="message_unit"),
             models.Index(fields=["station", "-created_at"]),
             models.Index(fields=["ip_hash", "created_at"]),
             models.Index(fields=["phone_hash", "created_at"]),
             models.Index(fields=["status", "accept_due"]),
-            models.Index(fields=["status", "answer_due"]),
+            models.Index(fields=["status", "answer_due"],
+                         condition=models.Q(answer_due__isnull=False), name="message_answer_due"),
             models.Index(fields=["id"], condition=models.Q(audited=False), name="message_unaudited"),
             models.Index(fields=["deputy"], condition=models.Q(deputy__isnull=False),
                          name="message_deputy"),
@@ -341,13 +345,15 @@ class MessageTransition(models.Model):
     from_status = models.CharField(max_length=12, choices=MessageStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=MessageStatus.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
+                              related_name="+", db_index=False)  # a citizen's step has none
     note = models.CharField(max_length=300, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = verbose_name_plural = "留言状态变更"
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["actor"], condition=models.Q(actor__isnull=False),
+                                name="transition_actor")]
 
     def __str__(self) -> str:
         return f"{self.from_status}→{self.to_status}"
