@@ -354,7 +354,7 @@ def _received_sql() -> tuple[list[Any], list[Any], dict[str, Any], dict[str, Any
         f"WITH m AS (INSERT INTO {q(Message._meta.db_table)} "  # noqa: S608 -- model names
         f"({', '.join(q(f.column) for f in fields)}) "
         f"SELECT {select_list(fields, fixed)} "
-        # stations migration 0004: the address's lock, then the station and the counts
+        # stations migrations 0004, 0005: the address's lock, then the station and the counts
         "WHERE renda_message_admit(%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id) "
         f"INSERT INTO {q(MessageTransition._meta.db_table)} "
         f"(message_id, {', '.join(q(f.column) for f in t_fields)}) "
@@ -369,7 +369,7 @@ def _param(value: Any) -> Any:
 
 def _insert_received(m: Message) -> bool:
     """PostgreSQL: insert the message and its first transition in one statement, which
-    calls ``renda_message_admit`` (stations migration 0004): it locks the address, then
+    calls ``renda_message_admit`` (stations migrations 0004, 0005): it locks the address, then
     checks that the station is still open and that the address and the phone are under
     their limits. Sets ``m.pk``; False when a check refused it.
 

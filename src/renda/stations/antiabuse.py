@@ -95,7 +95,7 @@ _LOCK_NS = 0x6D736721  # the address locks' namespace (any constant; "msg!" in A
 
 def address_lock_key(ip_hash: str) -> tuple[int, int]:
     """The two keys of the address's transaction-level advisory lock, which
-    ``renda_message_admit`` (stations migration 0004) takes before it counts the address's
+    ``renda_message_admit`` (stations migrations 0004, 0005) takes before it counts the address's
     messages. Messages without an address share one lock."""
     return _LOCK_NS, int(ip_hash[:7], 16) if ip_hash else 0
 
