@@ -74,6 +74,9 @@ def test_real_photo_saved(station, tmp_path, settings):
     ok = SimpleUploadedFile("ok.png", png_bytes(), content_type="image/png")
     m = actions.submit_message(station=station, data=message_data(photo=ok), ip="10.1.1.5")
     assert m.photo and m.photo.size > 0
+    stored = Message.objects.get(pk=m.pk).photo  # the row names the stored file
+    assert stored.name == m.photo.name and stored.name.startswith("stations/messages/")
+    assert (tmp_path / stored.name).read_bytes() == png_bytes()
 
 
 def test_sixth_message_from_one_ip_in_ten_minutes_refused(station):
