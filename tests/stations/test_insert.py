@@ -46,9 +46,9 @@ def test_the_form_writes_what_model_save_writes(station):
     assert abs((step.at - row.created_at).total_seconds()) < 5
 
 
-def test_values_kept_for_the_process_are_those_of_every_new_message(station, monkeypatch):
-    """A column submit_message sets must not be among the values computed once: if it
-    were, every message would be written with the first one's value."""
+@pytest.fixture
+def inserted(monkeypatch) -> list[Message]:
+    """The messages handed to the single-statement insert, as they were handed over."""
     seen: list[Message] = []
     original = actions._insert_received
 
@@ -57,9 +57,15 @@ def test_values_kept_for_the_process_are_those_of_every_new_message(station, mon
         return original(m)
 
     monkeypatch.setattr(actions, "_insert_received", spy)
+    return seen
+
+
+def test_values_kept_for_the_process_are_those_of_every_new_message(station, inserted):
+    """A column submit_message sets must not be among the values computed once: if it
+    were, every message would be written with the first one's value."""
     actions.submit_message(station=station, data=message_data(), ip="10.8.8.9")
     _columns, _t_columns, fixed, _t_fixed, _sql = actions._received_sql()
-    (m,) = seen
+    (m,) = inserted
     for f in Message._meta.concrete_fields:
         if f.attname in fixed:
             prepared = actions._param(f.get_db_prep_save(f.pre_save(m, add=True), connection))
@@ -67,21 +73,13 @@ def test_values_kept_for_the_process_are_those_of_every_new_message(station, mon
     assert {"code", "content", "phone", "ip_hash", "station_id"}.isdisjoint(fixed)
 
 
-def test_columns_written_as_they_are_are_what_their_fields_would_write(station, monkeypatch):
+def test_columns_written_as_they_are_are_what_their_fields_would_write(station, inserted):
     """The columns passed to the driver without their field's conversion: the field's
     conversion would have given the same value, for a message with every optional part."""
-    seen: list[Message] = []
-    original = actions._insert_received
-
-    def spy(m: Message) -> bool:
-        seen.append(m)
-        return original(m)
-
-    monkeypatch.setattr(actions, "_insert_received", spy)
     data = message_data(name="张三", phone="13912345678")
     actions.submit_message(station=station, data=data, ip="10.8.8.10")
     columns = actions._received_sql()[0]
-    (m,) = seen
+    (m,) = inserted
     as_is = [f for f, how in columns if how == actions.AS_IS]
     assert {"code", "content", "phone", "station", "accept_due"} <= {f.name for f in as_is}
     assert not {"photo", "updated_at"} & {f.name for f in as_is}  # stored; auto_now
