@@ -86,3 +86,23 @@ def test_columns_written_as_they_are_are_what_their_fields_would_write(station, 
     for f in as_is:
         assert actions._param(getattr(m, f.attname)) == actions._param(
             f.get_db_prep_save(f.pre_save(m, add=True), connection)), f.name
+
+
+def test_values_kept_for_the_process_are_quoted_into_the_statement(station, monkeypatch):
+    """The values shared by every message are literals of the statement: quotes and the
+    driver's % are escaped (a value with them is written as it is)."""
+    original = actions._fixed_values
+
+    def with_marks(blank, fields, set_per_row):
+        fixed = original(blank, fields, set_per_row)
+        if "answered_by" in fixed:
+            fixed["answered_by"] = "100%'办结 %s"
+        return fixed
+
+    monkeypatch.setattr(actions, "_fixed_values", with_marks)
+    actions._received_sql.cache_clear()
+    try:
+        m = actions.submit_message(station=station, data=message_data(), ip="10.8.8.11")
+    finally:
+        actions._received_sql.cache_clear()
+    assert Message.objects.get(pk=m.pk).answered_by == "100%'办结 %s"

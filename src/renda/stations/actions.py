@@ -345,10 +345,13 @@ def _received_sql() -> tuple[list[Any], list[Any], dict[str, Any], dict[str, Any
 
     def select_list(fields: list[Any], fixed: dict[str, Any]) -> str:
         # The values shared by every message are literals of the prepared statement, so
-        # only a message's own values are sent (and converted) with each run.
-        return ", ".join(
-            f"CAST({sql.Literal(fixed[f.attname]).as_string()} AS {f.cast_db_type(connection)})"
-            if f.attname in fixed else "%s" for f in fields)
+        # only a message's own values are sent (and converted) with each run. A % in a
+        # literal is doubled: the driver reads %s as a parameter.
+        def literal(f: Any) -> str:
+            text = sql.Literal(fixed[f.attname]).as_string().replace("%", "%%")
+            return f"CAST({text} AS {f.cast_db_type(connection)})"
+
+        return ", ".join(literal(f) if f.attname in fixed else "%s" for f in fields)
 
     statement = (
         f"WITH m AS (INSERT INTO {q(Message._meta.db_table)} "  # noqa: S608 -- model names
