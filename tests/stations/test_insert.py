@@ -64,7 +64,7 @@ def test_values_kept_for_the_process_are_those_of_every_new_message(station, ins
     """A column submit_message sets must not be among the values computed once: if it
     were, every message would be written with the first one's value."""
     actions.submit_message(station=station, data=message_data(), ip="10.8.8.9")
-    _columns, _t_columns, fixed, _t_fixed, _sql = actions._received_sql()
+    _columns, _t_columns, fixed, _sql = actions._received_sql()
     (m,) = inserted
     for f in Message._meta.concrete_fields:
         if f.attname in fixed:
